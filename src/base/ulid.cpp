@@ -1,0 +1,27 @@
+#include "base/ulid.hpp"
+
+#include <array>
+#include <random>
+
+namespace chattwo::base {
+
+std::string make_ulid(std::int64_t unix_ms) {
+  static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+
+  std::string out(26, '0');
+  auto ms = static_cast<std::uint64_t>(unix_ms);
+  for (int i = 9; i >= 0; --i) {  // 10 characters carry the 48-bit time
+    out[static_cast<std::size_t>(i)] = kAlphabet[ms & 31];
+    ms >>= 5;
+  }
+  std::uint64_t r1 = rng(), r2 = rng();  // 16 characters = 80 random bits
+  for (std::size_t i = 10; i < 26; ++i) {
+    std::uint64_t& r = i < 18 ? r1 : r2;
+    out[i] = kAlphabet[r & 31];
+    r >>= 5;
+  }
+  return out;
+}
+
+}  // namespace chattwo::base

@@ -1,0 +1,14 @@
+#pragma once
+// ULID-style identifiers: 48 bits of milliseconds + 80 random bits in
+// Crockford base32 (26 characters). They sort by creation time, which later
+// lets DynamoDB and notification paging use them as range keys.
+#include <cstdint>
+#include <string>
+
+namespace chattwo::base {
+
+/// A new id for `unix_ms`. Thread-safe; randomness is per-thread and not
+/// secret (ids are not credentials: tokens come from auth/).
+std::string make_ulid(std::int64_t unix_ms);
+
+}  // namespace chattwo::base

@@ -1,0 +1,77 @@
+#include "store/sqlite/sqlite_user_store.hpp"
+
+#include "store/sqlite/statement.hpp"
+
+namespace chattwo::store::sqlite {
+namespace {
+
+constexpr std::string_view kUserColumns =
+    "id, email, name, status_message, avatar_image_id, created_at, password_hash";
+
+chat::User read_user(const Statement& row) {
+  chat::User u;
+  u.id = row.text(0);
+  u.email = row.optional_text(1);
+  u.name = row.text(2);
+  u.status_message = row.text(3);
+  u.avatar_image_id = row.optional_text(4);
+  u.created_at_ms = row.integer(5);
+  return u;
+}
+
+}  // namespace
+
+chat::Result<void> SqliteUserStore::insert(const chat::User& user, std::string_view password_hash) {
+  try {
+    db_.write([&](sqlite3* conn) {
+      Statement q(conn,
+                  "INSERT INTO users (id, email, name, status_message, avatar_image_id, created_at, password_hash)"
+                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+      q.bind(1, user.id).bind(2, user.email).bind(3, user.name).bind(4, user.status_message);
+      q.bind(5, user.avatar_image_id).bind(6, user.created_at_ms).bind(7, password_hash);
+      q.run();
+    });
+  } catch (const SqliteError& e) {
+    if (e.is_unique_violation()) return chat::fail(chat::Error::conflict("the email is taken"));
+    throw;
+  }
+  return {};
+}
+
+std::optional<chat::User> SqliteUserStore::find_by_id(std::string_view id) {
+  auto lease = db_.acquire();
+  Statement q(lease.get(), "SELECT " + std::string(kUserColumns) + " FROM users WHERE id = ?1");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return read_user(q);
+}
+
+std::optional<chat::Credentials> SqliteUserStore::find_credentials_by_email(std::string_view email) {
+  auto lease = db_.acquire();
+  Statement q(lease.get(), "SELECT " + std::string(kUserColumns) + " FROM users WHERE email = ?1");
+  q.bind(1, email);
+  if (!q.step()) return std::nullopt;
+  return chat::Credentials{read_user(q), q.text(6)};
+}
+
+std::optional<chat::User> SqliteUserStore::update_profile(std::string_view id,
+                                                          const chat::ProfilePatch& patch) {
+  std::optional<chat::User> result;
+  db_.write([&](sqlite3* conn) {
+    // COALESCE keeps a column when its parameter is NULL (field absent);
+    // ?5 says whether the avatar changes, since NULL is also a valid avatar.
+    Statement q(conn,
+                "UPDATE users SET name = COALESCE(?2, name),"
+                " status_message = COALESCE(?3, status_message),"
+                " avatar_image_id = CASE WHEN ?5 THEN ?4 ELSE avatar_image_id END"
+                " WHERE id = ?1 RETURNING " + std::string(kUserColumns));
+    q.bind(1, id).bind(2, patch.name).bind(3, patch.status_message);
+    q.bind(4, patch.avatar_image_id ? *patch.avatar_image_id : std::nullopt);
+    q.bind(5, std::int64_t{patch.avatar_image_id.has_value()});
+    if (q.step()) result = read_user(q);
+    q.run();
+  });
+  return result;
+}
+
+}  // namespace chattwo::store::sqlite

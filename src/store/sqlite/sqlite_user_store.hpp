@@ -1,0 +1,21 @@
+#pragma once
+#include "chat/user_store.hpp"
+#include "store/sqlite/database.hpp"
+
+namespace chattwo::store::sqlite {
+
+/// UserStore on the embedded SQLite database.
+class SqliteUserStore final : public chat::UserStore {
+ public:
+  explicit SqliteUserStore(Database& db) : db_(db) {}
+
+  chat::Result<void> insert(const chat::User& user, std::string_view password_hash) override;
+  std::optional<chat::User> find_by_id(std::string_view id) override;
+  std::optional<chat::Credentials> find_credentials_by_email(std::string_view email) override;
+  std::optional<chat::User> update_profile(std::string_view id, const chat::ProfilePatch& patch) override;
+
+ private:
+  Database& db_;
+};
+
+}  // namespace chattwo::store::sqlite
