@@ -1,0 +1,23 @@
+#pragma once
+// What the REST handlers need, gathered once by app/ and passed to each
+// group of routes.
+#include <cstddef>
+
+#include "api/request_auth.hpp"
+#include "chat/account_service.hpp"
+#include "chat/clock.hpp"
+#include "ops/health.hpp"
+#include "ops/metrics.hpp"
+
+namespace chattwo::api {
+
+struct ApiContext {
+  chat::AccountService& accounts;
+  RequestAuth& auth;
+  chat::Clock& clock;
+  ops::Health& health;
+  ops::Registry& metrics;
+  std::size_t max_json_body_bytes;  // API.md: 1 MiB
+};
+
+}  // namespace chattwo::api

@@ -1,0 +1,22 @@
+#pragma once
+// The REST endpoints, in groups (one file each), for net/'s router.
+#include <vector>
+
+#include "api/api_context.hpp"
+#include "api/http_types.hpp"
+
+namespace chattwo::api {
+
+/// /api/v1/auth/*: sign-up, login, logout, session, tokens, providers.
+std::vector<Route> account_routes(ApiContext& ctx);
+/// /api/v1/me and /api/v1/users/{id}.
+std::vector<Route> profile_routes(ApiContext& ctx);
+/// /healthz, /readyz and /metrics (loopback clients only on the main port).
+std::vector<Route> ops_routes(ApiContext& ctx);
+/// The routes of --metrics-listen: /metrics for anyone who can reach it.
+std::vector<Route> metrics_port_routes(ApiContext& ctx);
+
+/// Every route of the main port.
+std::vector<Route> all_routes(ApiContext& ctx);
+
+}  // namespace chattwo::api

@@ -1,0 +1,99 @@
+#include "app/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+using chattwo::app::load_config;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Env {
+  std::map<std::string, std::string> vars;
+  chattwo::app::Getenv getter() const {
+    return [this](const char* name) -> const char* {
+      auto it = vars.find(name);
+      return it == vars.end() ? nullptr : it->second.c_str();
+    };
+  }
+};
+
+struct TomlFile {
+  std::string path = (std::filesystem::temp_directory_path() / ("chattwo-config-" + std::to_string(::getpid()) + ".toml")).string();
+  explicit TomlFile(const std::string& text) { std::ofstream(path) << text; }
+  ~TomlFile() { std::remove(path.c_str()); }
+};
+
+}  // namespace
+
+TEST(Config, DefaultsAreTheEmbeddedSetup) {
+  Env env;
+  auto c = load_config({"serve"}, env.getter());
+  ASSERT_EQ(c.exit_code, -1) << c.output;
+  EXPECT_EQ(c.settings.listen.host, "127.0.0.1");
+  EXPECT_EQ(c.settings.listen.port, 8080);
+  EXPECT_EQ(c.settings.data_dir, "data");
+  EXPECT_EQ(c.settings.max_json_body_bytes, 1u << 20);
+  EXPECT_EQ(c.settings.max_send_rate, 50u);
+}
+
+TEST(Config, FlagBeatsEnvironmentBeatsFile) {
+  TomlFile file("listen = \"0.0.0.0:1\"\ndata_dir = \"/from/file\"\nmax_send_rate = 7\n"
+                "allowed_origins = [\"https://a.example\", \"https://b.example\"]\nheader_timeout = \"3s\"\n");
+  Env env{{{"CHATTWO_CONFIG", file.path}, {"CHATTWO_LISTEN", "127.0.0.1:2"}, {"CHATTWO_DATA_DIR", "/from/env"}}};
+  auto c = load_config({"serve", "--listen", "127.0.0.1:3"}, env.getter());
+  ASSERT_EQ(c.exit_code, -1) << c.output;
+  EXPECT_EQ(c.settings.listen.port, 3);               // flag
+  EXPECT_EQ(c.settings.data_dir, "/from/env");        // env over file
+  EXPECT_EQ(c.settings.max_send_rate, 7u);            // file
+  EXPECT_EQ(c.settings.header_timeout, 3s);
+  ASSERT_EQ(c.settings.allowed_origins.size(), 2u);
+  EXPECT_EQ(c.settings.allowed_origins[1], "https://b.example");
+}
+
+TEST(Config, ConfigFlagNamesTheFile) {
+  TomlFile file("max_json_body = \"2MiB\"\n");
+  Env env;
+  auto c = load_config({"serve", "--config", file.path}, env.getter());
+  ASSERT_EQ(c.exit_code, -1) << c.output;
+  EXPECT_EQ(c.settings.max_json_body_bytes, 2u << 20);
+}
+
+TEST(Config, BadValuesAreOneLineErrors) {
+  Env env{{{"CHATTWO_MAX_SEND_RATE", "lots"}}};
+  auto c = load_config({"serve"}, env.getter());
+  EXPECT_EQ(c.exit_code, 2);
+  EXPECT_NE(c.output.find("CHATTWO_MAX_SEND_RATE"), std::string::npos) << c.output;
+  EXPECT_EQ(c.output.find('\n'), std::string::npos);
+
+  Env none;
+  EXPECT_EQ(load_config({"serve", "--listen", "nowhere"}, none.getter()).exit_code, 2);
+  EXPECT_EQ(load_config({"serve", "--no-such-flag"}, none.getter()).exit_code, 2);
+  EXPECT_EQ(load_config({"serve", "--header-timeout", "soon"}, none.getter()).exit_code, 2);
+}
+
+TEST(Config, UnknownAndMalformedFileSettingsAreErrors) {
+  Env env;
+  TomlFile unknown("lisen = \"127.0.0.1:1\"\n");
+  auto c = load_config({"serve", "--config", unknown.path}, env.getter());
+  EXPECT_EQ(c.exit_code, 2);
+  EXPECT_NE(c.output.find("unknown setting 'lisen'"), std::string::npos) << c.output;
+
+  TomlFile broken("listen = \n");
+  EXPECT_EQ(load_config({"serve", "--config", broken.path}, env.getter()).exit_code, 2);
+}
+
+TEST(Config, HelpAndVersion) {
+  Env env;
+  auto help = load_config({"serve", "--help"}, env.getter());
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.output.find("--max-send-rate"), std::string::npos);
+  EXPECT_NE(help.output.find("CHATTWO_LISTEN"), std::string::npos);
+  auto version = load_config({"--version"}, env.getter());
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_EQ(version.output.rfind("chattwo ", 0), 0u);
+}

@@ -1,0 +1,113 @@
+#include "app/serve.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "api/request_auth.hpp"
+#include "api/routes.hpp"
+#include "auth/argon2id_hasher.hpp"
+#include "auth/sodium_secret_source.hpp"
+#include "base/worker_pool.hpp"
+#include "chat/account_service.hpp"
+#include "net/server.hpp"
+#include "ops/metrics.hpp"
+#include "store/sqlite/database.hpp"
+#include "store/sqlite/sqlite_session_store.hpp"
+#include "store/sqlite/sqlite_user_store.hpp"
+
+namespace chattwo::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+unsigned cores() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+// Fails early, with a reason a person can act on, when the data dir can't be used.
+void prepare_data_dir(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw std::runtime_error("data dir " + dir + ": " + ec.message());
+  const fs::path probe = fs::path(dir) / ".write-test";
+  if (std::FILE* f = std::fopen(probe.c_str(), "w")) {
+    std::fclose(f);
+    fs::remove(probe, ec);
+  } else {
+    throw std::runtime_error("data dir " + dir + " is not writable");
+  }
+}
+
+std::string url_of(const ops::Endpoint& e) {
+  const bool v6 = e.host.find(':') != std::string::npos;
+  return "http://" + (v6 ? "[" + e.host + "]" : e.host) + ":" + std::to_string(e.port);
+}
+
+}  // namespace
+
+int serve(ops::Settings settings) {
+  const unsigned net_threads = settings.threads ? settings.threads : cores();
+  const unsigned workers = settings.workers ? settings.workers : std::max(4u, 2 * cores());
+
+  prepare_data_dir(settings.data_dir);
+  chat::SystemClock clock;
+  chat::UlidGenerator ids(clock);
+  ops::Registry metrics;
+  ops::Health health;
+
+  // Storage: one connection per worker, so a worker never waits for one.
+  store::sqlite::Database db({(fs::path(settings.data_dir) / "chattwo.db").string(), workers}, clock.now_ms());
+  store::sqlite::SqliteUserStore users(db);
+  store::sqlite::SqliteSessionStore sessions(db);
+  health.add_check("database", [&db] { return db.ping(); });
+
+  auth::Argon2idHasher hasher({settings.argon2_memlimit_bytes, settings.argon2_opslimit});
+  auth::SodiumSecretSource secrets;
+  chat::LoginThrottle throttle({settings.login_max_failures_per_email, settings.login_max_failures_per_address,
+                                settings.login_failure_window.count()});
+  chat::AccountService accounts(users, sessions, hasher, secrets, clock, ids, throttle, chat::AccountSettings{});
+  sessions.purge_expired(clock.now_ms());
+
+  const bool https = settings.public_url.starts_with("https://");
+  api::RequestAuth request_auth(accounts, secrets, https);
+  api::ApiContext ctx{accounts, request_auth, clock, health, metrics, settings.max_json_body_bytes};
+  net::Router main_router;
+  for (auto& route : api::all_routes(ctx)) main_router.add(std::move(route));
+  net::Router metrics_router;
+  for (auto& route : api::metrics_port_routes(ctx)) metrics_router.add(std::move(route));
+
+  std::optional<net::StaticFiles> static_files;
+  if (!settings.web_dir.empty()) {
+    static_files.emplace(settings.web_dir);
+    spdlog::info("web UI: {} files, {} KiB from {}", static_files->file_count(), static_files->total_bytes() / 1024,
+                 settings.web_dir);
+  }
+
+  metrics.gauge("chattwo_build_info", "Build information; the value is always 1.",
+                {{"version", CHATTWO_VERSION}, {"compiler", __VERSION__}})
+      .set(1);
+
+  base::WorkerPool pool(workers, settings.worker_queue, "worker");
+  net::Server server(
+      net::ServerSettings{settings.listen, settings.metrics_listen, net_threads, settings.max_header_bytes,
+                          settings.max_connections, settings.header_timeout, settings.body_timeout,
+                          settings.idle_timeout, settings.drain_grace, settings.shutdown_timeout,
+                          settings.allowed_origins},
+      net::ServerParts{main_router, &metrics_router, static_files ? &*static_files : nullptr, pool, metrics, health});
+  server.bind();
+
+  // The test harness and scripts wait for exactly this line on stdout.
+  std::printf("chattwo listening on %s\n", url_of(server.local_endpoint()).c_str());
+  if (auto m = server.metrics_endpoint()) std::printf("chattwo metrics on %s\n", url_of(*m).c_str());
+  std::fflush(stdout);
+  spdlog::info("serving on {} with {} network and {} worker threads; data in {}", url_of(server.local_endpoint()),
+               net_threads, workers, settings.data_dir);
+
+  server.run();
+  pool.stop();  // lets queued storage work finish before the database closes
+  spdlog::info("stopped cleanly");
+  return 0;
+}
+
+}  // namespace chattwo::app

@@ -1,0 +1,544 @@
+#include "net/server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <csignal>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "api/problem.hpp"
+#include "base/ulid.hpp"
+#include "net/offload.hpp"
+
+namespace chattwo::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+// Bytes read per wait for a new request on an idle keep-alive connection.
+constexpr std::size_t kReadChunkBytes = 4096;
+// A body on a route that takes none (or on no route at all) is read and
+// dropped up to this size, so the answer (404, 405) can still be given.
+constexpr std::size_t kIgnoredBodyBytes = 64 * 1024;
+// After an error answer on a connection we close, unread input is drained
+// for at most this long / this much, so that the client reads our answer
+// instead of a TCP reset (nginx's lingering close).
+constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr std::size_t kLingerBytes = 16 << 20;
+// Request ids taken from a proxy's X-Request-Id: at most this long, safe characters only.
+constexpr std::size_t kMaxRequestIdBytes = 64;
+
+api::Method to_api_method(http::verb v) {
+  switch (v) {
+    case http::verb::get: return api::Method::get;
+    case http::verb::head: return api::Method::head;
+    case http::verb::post: return api::Method::post;
+    case http::verb::put: return api::Method::put;
+    case http::verb::patch: return api::Method::patch;
+    case http::verb::delete_: return api::Method::delete_;
+    case http::verb::options: return api::Method::options;
+    default: return api::Method::other;
+  }
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool is_safe_request_id(std::string_view id) {
+  if (id.empty() || id.size() > kMaxRequestIdBytes) return false;
+  for (char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
+  }
+  return true;
+}
+
+std::string format_endpoint(const tcp::endpoint& ep) {
+  const auto addr = ep.address();
+  return (addr.is_v6() ? "[" + addr.to_string() + "]" : addr.to_string()) + ":" + std::to_string(ep.port());
+}
+
+bool is_loopback(const asio::ip::address& a) {
+  if (a.is_loopback()) return true;
+  return a.is_v6() && a.to_v6().is_v4_mapped() &&
+         asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()).is_loopback();
+}
+
+}  // namespace
+
+/// One TCP connection: its stream, and whether it is between requests (only
+/// then may a drain close it). Touched only on its own strand.
+struct Connection {
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
+  bool idle = false;
+  bool closing = false;  // the server is draining: close when next idle
+};
+
+struct Listener {
+  tcp::acceptor acceptor;
+  const Router* router;
+  bool is_main;  // the main port serves static files and checks loopback for /metrics
+};
+
+struct Server::Impl {
+  Impl(ServerSettings s, ServerParts p)
+      : settings(std::move(s)),
+        parts(p),
+        ioc(static_cast<int>(std::max(1u, settings.threads))),
+        control(asio::make_strand(ioc)),
+        signals(control, SIGINT, SIGTERM),
+        timer(control),
+        origins(settings.allowed_origins),
+        open_gauge(parts.metrics.gauge("chattwo_http_open_connections", "Open HTTP connections.")),
+        accepted(parts.metrics.counter("chattwo_http_connections_total", "Accepted HTTP connections.")) {}
+
+  void bind_one(const ops::Endpoint& ep, const Router* router, bool is_main);
+  asio::awaitable<void> accept_loop(Listener& listener);
+  asio::awaitable<void> serve(std::shared_ptr<Connection> conn, Listener& listener);
+  asio::awaitable<api::Response> dispatch(api::Request& req, const Router::Match& match, Listener& listener,
+                                          std::string& route_label);
+  asio::awaitable<void> linger_close(Connection& conn);
+  asio::awaitable<void> answer_and_close(Connection& conn, api::Response r);
+  void finish_response(api::Response& r, const api::Request& req) const;
+
+  void wait_for_signal();
+  void on_signal();
+  void close_listeners_and_idle();
+  void poll_until_drained(Clock::time_point deadline);
+
+  ServerSettings settings;
+  ServerParts parts;
+  asio::io_context ioc;
+  asio::strand<asio::io_context::executor_type> control;  // lifecycle: signals, drain
+  asio::signal_set signals;
+  asio::steady_timer timer;
+  api::OriginPolicy origins;
+  std::vector<std::unique_ptr<Listener>> listeners;
+
+  std::mutex conns_mutex;
+  std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> conns;
+  std::uint64_t next_conn_id = 0;
+  std::atomic<std::size_t> open{0};
+  std::atomic<bool> closing{false};
+
+  enum class Phase { serving, grace, closing, stopped } phase = Phase::serving;  // control strand only
+  ops::Gauge& open_gauge;
+  ops::Counter& accepted;
+};
+
+Server::Server(ServerSettings settings, ServerParts parts)
+    : impl_(std::make_unique<Impl>(std::move(settings), parts)) {}
+
+Server::~Server() = default;
+
+void Server::Impl::bind_one(const ops::Endpoint& ep, const Router* router, bool is_main) {
+  const std::string where = ep.host + ":" + std::to_string(ep.port);
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(ep.host == "localhost" ? "127.0.0.1" : ep.host, ec);
+  if (ec) throw std::runtime_error(where + ": not an IP address (" + ec.message() + ")");
+  tcp::acceptor acceptor(asio::make_strand(ioc));
+  const tcp::endpoint endpoint(address, ep.port);
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) throw std::runtime_error(where + ": " + ec.message());
+  listeners.push_back(std::make_unique<Listener>(Listener{std::move(acceptor), router, is_main}));
+}
+
+void Server::bind() {
+  impl_->bind_one(impl_->settings.listen, &impl_->parts.main_router, true);
+  if (impl_->settings.metrics_listen && impl_->parts.metrics_router) {
+    impl_->bind_one(*impl_->settings.metrics_listen, impl_->parts.metrics_router, false);
+  }
+}
+
+ops::Endpoint Server::local_endpoint() const {
+  const auto ep = impl_->listeners.at(0)->acceptor.local_endpoint();
+  return {ep.address().to_string(), ep.port()};
+}
+
+std::optional<ops::Endpoint> Server::metrics_endpoint() const {
+  if (impl_->listeners.size() < 2) return std::nullopt;
+  const auto ep = impl_->listeners[1]->acceptor.local_endpoint();
+  return ops::Endpoint{ep.address().to_string(), ep.port()};
+}
+
+void Server::run() {
+  for (auto& l : impl_->listeners) {
+    asio::co_spawn(l->acceptor.get_executor(), impl_->accept_loop(*l), asio::detached);
+  }
+  impl_->wait_for_signal();
+
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < std::max(1u, impl_->settings.threads); ++i) {
+    threads.emplace_back([this, i] {
+      const std::string name = "net-" + std::to_string(i);
+      pthread_setname_np(pthread_self(), name.c_str());
+      impl_->ioc.run();
+    });
+  }
+  impl_->ioc.run();
+  for (auto& t : threads) t.join();
+}
+
+// ---- lifecycle -------------------------------------------------------------
+
+void Server::Impl::wait_for_signal() {
+  signals.async_wait([this](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    on_signal();
+    if (phase != Phase::stopped) wait_for_signal();
+  });
+}
+
+void Server::Impl::on_signal() {
+  switch (phase) {
+    case Phase::serving:
+      parts.health.start_draining();
+      phase = Phase::grace;
+      spdlog::info("shutdown requested: /readyz now 503; draining in {} ms (signal again to skip)",
+                   settings.drain_grace.count());
+      timer.expires_after(settings.drain_grace);
+      timer.async_wait([this](const boost::system::error_code&) {
+        // Fires when the grace ends, or at once when a second signal cancels it.
+        if (phase != Phase::grace) return;
+        phase = Phase::closing;
+        close_listeners_and_idle();
+        poll_until_drained(Clock::now() + settings.shutdown_timeout);
+      });
+      break;
+    case Phase::grace:
+      timer.cancel();
+      break;
+    case Phase::closing:
+      spdlog::warn("second shutdown signal while draining: stopping now");
+      phase = Phase::stopped;
+      ioc.stop();
+      break;
+    case Phase::stopped:
+      break;
+  }
+}
+
+void Server::Impl::close_listeners_and_idle() {
+  closing.store(true);
+  for (auto& l : listeners) {
+    asio::post(l->acceptor.get_executor(), [l = l.get()] {
+      boost::system::error_code ignored;
+      l->acceptor.close(ignored);
+    });
+  }
+  std::vector<std::shared_ptr<Connection>> live;
+  {
+    std::lock_guard lock(conns_mutex);
+    for (auto& [id, weak] : conns) {
+      if (auto c = weak.lock()) live.push_back(std::move(c));
+    }
+  }
+  for (auto& c : live) {
+    asio::post(c->stream.get_executor(), [c] {
+      c->closing = true;
+      if (c->idle) {
+        boost::system::error_code ignored;
+        c->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        c->stream.socket().close(ignored);
+      }
+    });
+  }
+  spdlog::info("listeners closed; waiting for {} open connection(s)", open.load());
+}
+
+void Server::Impl::poll_until_drained(Clock::time_point deadline) {
+  if (open.load() == 0 || Clock::now() >= deadline) {
+    if (open.load() != 0) spdlog::warn("shutdown timeout: {} connection(s) still open", open.load());
+    phase = Phase::stopped;
+    signals.cancel();
+    ioc.stop();
+    return;
+  }
+  // Polling (not a condition) keeps connection teardown free of callbacks
+  // into the lifecycle; 20 ms is invisible next to a drain.
+  timer.expires_after(std::chrono::milliseconds(20));
+  timer.async_wait([this, deadline](const boost::system::error_code&) { poll_until_drained(deadline); });
+}
+
+// ---- connections -----------------------------------------------------------
+
+asio::awaitable<void> Server::Impl::accept_loop(Listener& listener) {
+  for (;;) {
+    auto [ec, socket] = co_await listener.acceptor.async_accept(asio::make_strand(ioc), kTuple);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !listener.acceptor.is_open()) co_return;
+      // EMFILE and friends: back off briefly instead of spinning.
+      spdlog::warn("accept failed: {}", ec.message());
+      asio::steady_timer pause(co_await asio::this_coro::executor, std::chrono::milliseconds(50));
+      co_await pause.async_wait(kTuple);
+      continue;
+    }
+    if (open.load() >= settings.max_connections) {
+      boost::system::error_code ignored;
+      socket.close(ignored);
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    auto conn = std::make_shared<Connection>(std::move(socket));
+    asio::co_spawn(conn->stream.get_executor(), serve(conn, listener), asio::detached);
+  }
+}
+
+asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn, Listener& listener) {
+  std::uint64_t id;
+  {
+    std::lock_guard lock(conns_mutex);
+    id = next_conn_id++;
+    conns.emplace(id, conn);
+  }
+  ++open;
+  open_gauge.add(1);
+  accepted.inc();
+
+  boost::system::error_code ec;
+  const auto peer = conn->stream.socket().remote_endpoint(ec);
+  const std::string peer_address = ec ? std::string() : peer.address().to_string();
+  const bool peer_is_loopback = !ec && is_loopback(peer.address());
+
+  beast::flat_buffer buffer;
+  try {
+    for (;;) {
+      // Between requests: wait up to idle_timeout for the first byte. Only
+      // here may a drain close the connection.
+      if (buffer.size() == 0) {
+        if (conn->closing) break;
+        conn->idle = true;
+        conn->stream.expires_after(settings.idle_timeout);
+        auto [read_ec, n] = co_await conn->stream.async_read_some(buffer.prepare(kReadChunkBytes), kTuple);
+        conn->idle = false;
+        if (read_ec) break;  // closed, idle timeout, or closed by a drain
+        buffer.commit(n);
+      }
+
+      const auto started = Clock::now();
+      http::request_parser<http::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(settings.max_header_bytes));
+      parser.body_limit(kIgnoredBodyBytes);
+      // The whole head must arrive within header_timeout, however slowly it
+      // trickles: this is what stops slowloris.
+      conn->stream.expires_after(settings.header_timeout);
+      auto [head_ec, head_n] = co_await http::async_read_header(conn->stream, buffer, parser, kTuple);
+      if (head_ec) {
+        if (head_ec == http::error::header_limit) {
+          co_await answer_and_close(*conn, api::make_problem(431, "request-header-fields-too-large",
+                                                             "Request header fields too large",
+                                                             "request headers are over " +
+                                                                 std::to_string(settings.max_header_bytes) + " bytes"));
+        } else if (head_ec != http::error::end_of_stream && head_ec != beast::error::timeout &&
+                   head_ec != asio::error::eof && head_ec != asio::error::connection_reset &&
+                   head_ec != asio::error::operation_aborted) {
+          co_await answer_and_close(*conn, api::problem(chat::Code::validation,
+                                                        "malformed HTTP request: " + head_ec.message()));
+        }
+        break;
+      }
+
+      // The head is in: build the request and find its route, which decides
+      // how much body it may carry.
+      auto& head = parser.get();
+      api::Request req;
+      req.method = to_api_method(head.method());
+      const std::string_view target = head.target();
+      const auto question = target.find('?');
+      req.path = std::string(target.substr(0, question));
+      if (question != std::string_view::npos) req.query = std::string(target.substr(question + 1));
+      for (const auto& field : head) {
+        req.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+      }
+      req.remote_address = peer_address;
+      req.remote_is_loopback = peer_is_loopback;
+      const std::string_view incoming_id = req.header("x-request-id");
+      req.request_id = is_safe_request_id(incoming_id) ? std::string(incoming_id)
+                                                       : base::make_ulid(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                                             std::chrono::system_clock::now().time_since_epoch())
+                                                                             .count());
+
+      Router::Match match = listener.router->match(req.method, req.path);
+      const std::size_t body_limit =
+          match.route && match.route->max_body_bytes > 0 ? match.route->max_body_bytes : kIgnoredBodyBytes;
+      api::Response response;
+      std::string route_label = match.route ? match.route->pattern : "unmatched";
+      bool keep_alive = head.keep_alive();
+      bool body_ok = true;
+
+      if (const auto length = parser.content_length(); length && *length > body_limit) {
+        response = api::problem(chat::Code::payload_too_large,
+                                "the body is over this endpoint's limit of " + std::to_string(body_limit) + " bytes");
+        keep_alive = false;
+        body_ok = false;
+      } else if (!parser.is_done()) {
+        parser.body_limit(body_limit);
+        conn->stream.expires_after(settings.body_timeout);
+        auto [body_ec, body_n] = co_await http::async_read(conn->stream, buffer, parser, kTuple);
+        if (body_ec == http::error::body_limit) {
+          response = api::problem(chat::Code::payload_too_large,
+                                  "the body is over this endpoint's limit of " + std::to_string(body_limit) + " bytes");
+          keep_alive = false;
+          body_ok = false;
+        } else if (body_ec) {
+          break;  // the client went away or stalled mid-body: nobody to answer
+        }
+      }
+
+      if (body_ok) {
+        req.body = std::move(parser.get().body());
+        response = co_await dispatch(req, match, listener, route_label);
+      }
+      finish_response(response, req);
+      if (conn->closing || closing.load()) keep_alive = false;
+
+      http::response<http::string_body> res{static_cast<http::status>(response.status), 11};
+      for (auto& [k, v] : response.headers) res.set(k, v);
+      res.keep_alive(keep_alive);
+      res.body() = std::move(response.body);
+      res.prepare_payload();
+      if (req.method == api::Method::head) res.body().clear();  // Content-Length stays: RFC 9110 9.3.2
+      conn->stream.expires_after(settings.body_timeout);
+      auto [write_ec, write_n] = co_await http::async_write(conn->stream, res, kTuple);
+
+      const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+      const std::string method(api::to_string(req.method));
+      const std::string status = std::to_string(response.status);
+      parts.metrics
+          .counter("chattwo_http_requests_total", "HTTP requests by route, method and status.",
+                   {{"route", route_label}, {"method", method}, {"status", status}})
+          .inc();
+      parts.metrics
+          .histogram("chattwo_http_request_duration_seconds", "HTTP request latency, head read to response written.",
+                     {{"route", route_label}, {"method", method}}, ops::latency_buckets())
+          .observe(seconds);
+      spdlog::info("{} {} {} {:.1f}ms id={} peer={}", method, req.path, status, seconds * 1000, req.request_id,
+                   peer_address);
+
+      if (write_ec) break;
+      if (!keep_alive) {
+        if (!body_ok) co_await linger_close(*conn);
+        break;
+      }
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("connection from {} failed: {}", peer_address, e.what());
+  }
+
+  conn->stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  conn->stream.socket().close(ec);
+  {
+    std::lock_guard lock(conns_mutex);
+    conns.erase(id);
+  }
+  open_gauge.add(-1);
+  --open;
+}
+
+// For a request too broken to route: answer, then close without reading on.
+asio::awaitable<void> Server::Impl::answer_and_close(Connection& conn, api::Response r) {
+  http::response<http::string_body> res{static_cast<http::status>(r.status), 11};
+  for (auto& [k, v] : r.headers) res.set(k, v);
+  res.set("X-Content-Type-Options", "nosniff");
+  res.keep_alive(false);
+  res.body() = std::move(r.body);
+  res.prepare_payload();
+  conn.stream.expires_after(settings.body_timeout);
+  auto [ec, n] = co_await http::async_write(conn.stream, res, kTuple);
+  if (!ec) co_await linger_close(conn);
+}
+
+asio::awaitable<void> Server::Impl::linger_close(Connection& conn) {
+  boost::system::error_code ec;
+  conn.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  conn.stream.expires_after(kLingerTime);
+  std::size_t drained = 0;
+  char sink[8192];
+  while (drained < kLingerBytes) {
+    auto [read_ec, n] = co_await conn.stream.async_read_some(asio::buffer(sink), kTuple);
+    if (read_ec) break;
+    drained += n;
+  }
+}
+
+asio::awaitable<api::Response> Server::Impl::dispatch(api::Request& req, const Router::Match& match,
+                                                      Listener& listener, std::string& route_label) {
+  switch (match.outcome) {
+    case Router::Outcome::found:
+      break;
+    case Router::Outcome::method_not_allowed:
+      co_return api::method_not_allowed(match.allow);
+    case Router::Outcome::bad_path:
+      co_return api::problem(chat::Code::validation, "the path has a malformed %-escape");
+    case Router::Outcome::not_found:
+      if (listener.is_main && parts.static_files &&
+          (req.method == api::Method::get || req.method == api::Method::head)) {
+        if (auto decoded = api::percent_decode(req.path)) {
+          if (auto file = parts.static_files->serve(*decoded, req.header("if-none-match"))) {
+            route_label = "static";
+            co_return std::move(*file);
+          }
+        }
+      }
+      co_return api::problem(chat::Code::not_found, "no such resource: " + req.path);
+  }
+
+  // A browser page of another site must not make us change state, whatever
+  // cookies it carries. Non-browser clients send no Origin and pass.
+  if (api::is_unsafe(req.method) && !origins.allows(req.header("origin"), req.header("host"))) {
+    co_return api::problem(chat::Code::forbidden, "requests from this Origin are not allowed");
+  }
+
+  req.path_params = match.params;
+  const api::Route& route = *match.route;
+  try {
+    if (!route.blocking) co_return route.handler(req);
+    co_return co_await offload(parts.workers, [&route, &req] { return route.handler(req); });
+  } catch (const PoolOverloaded&) {
+    chat::Error e{chat::Code::unavailable, "the server is busy; try again shortly"};
+    e.retry_after_s = 1;
+    co_return api::to_problem(e);
+  } catch (const std::exception& e) {
+    spdlog::error("request {} {} {} failed: {}", req.request_id, api::to_string(req.method), req.path, e.what());
+    co_return api::problem(chat::Code::internal, "an internal error occurred; request id " + req.request_id);
+  }
+}
+
+void Server::Impl::finish_response(api::Response& r, const api::Request& req) const {
+  r.set_header("X-Content-Type-Options", "nosniff");
+  r.set_header("X-Request-Id", req.request_id);
+  r.set_header("Referrer-Policy", "same-origin");
+  if (r.header("Cache-Control").empty() && req.path.starts_with("/api/")) r.set_header("Cache-Control", "no-store");
+}
+
+}  // namespace chattwo::net

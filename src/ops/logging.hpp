@@ -1,0 +1,18 @@
+#pragma once
+// Logging: spdlog to stderr, human-readable by default, one JSON object per
+// line with --log-format json. Call sites use spdlog::info(...) directly.
+#include <string>
+
+#include "ops/settings.hpp"
+
+namespace chattwo::ops {
+
+/// Sets up the default logger. Log calls only queue a record (bounded; when
+/// full the oldest is dropped), so a slow stderr never stalls a network thread.
+/// Throws std::invalid_argument for an unknown level.
+void init_logging(LogFormat format, const std::string& level);
+
+/// Flushes and stops the log thread (call before exit).
+void shutdown_logging();
+
+}  // namespace chattwo::ops
