@@ -21,6 +21,7 @@ struct Spec {
   std::string help;
   std::function<std::string(const Settings&)> show;                        // the default, for --help
   std::function<std::optional<std::string>(Settings&, const std::string&)> apply;  // error text on failure
+  std::string metavar = "TEXT";  // what --help shows as the value's kind
 };
 
 std::string env_name(const std::string& name) {
@@ -69,7 +70,8 @@ Spec number(std::string name, std::string help, T Settings::*field, T min_value 
             if (!n || *n < min_value) return "--" + name + " wants a whole number >= " + std::to_string(min_value) + ", not '" + v + "'";
             s.*field = *n;
             return std::nullopt;
-          }};
+          },
+          "N"};
 }
 
 Spec duration(std::string name, std::string help, std::chrono::milliseconds Settings::*field) {
@@ -79,7 +81,8 @@ Spec duration(std::string name, std::string help, std::chrono::milliseconds Sett
             if (!d) return "--" + name + " wants a duration like 500ms, 10s, 15m, not '" + v + "'";
             s.*field = *d;
             return std::nullopt;
-          }};
+          },
+          "DURATION"};
 }
 
 Spec size(std::string name, std::string help, std::size_t Settings::*field) {
@@ -89,7 +92,8 @@ Spec size(std::string name, std::string help, std::size_t Settings::*field) {
             if (!n) return "--" + name + " wants a size like 512KiB or 1MiB, not '" + v + "'";
             s.*field = *n;
             return std::nullopt;
-          }};
+          },
+          "SIZE"};
 }
 
 Spec text(std::string name, std::string help, std::string Settings::*field) {
@@ -115,7 +119,8 @@ const std::vector<Spec>& specs() {
                    if (!e) return "--listen wants HOST:PORT (e.g. 127.0.0.1:8080), not '" + v + "'";
                    s.listen = *e;
                    return std::nullopt;
-                 }});
+                 },
+                 "HOST:PORT"});
     t.push_back({"metrics-listen", "HOST:PORT of a separate /metrics listener for Prometheus (off by default)",
                  [](const Settings& s) { return s.metrics_listen ? show_endpoint(*s.metrics_listen) : std::string(); },
                  [](Settings& s, const std::string& v) -> std::optional<std::string> {
@@ -127,7 +132,8 @@ const std::vector<Spec>& specs() {
                    if (!e) return "--metrics-listen wants HOST:PORT, not '" + v + "'";
                    s.metrics_listen = *e;
                    return std::nullopt;
-                 }});
+                 },
+                 "HOST:PORT"});
     t.push_back(text("data-dir", "folder for the database (created if missing)", &Settings::data_dir));
     t.push_back(text("web-dir", "folder of the web UI's files", &Settings::web_dir));
     t.push_back(text("public-url", "the URL users reach the server at; https:// makes cookies Secure",
@@ -137,7 +143,8 @@ const std::vector<Spec>& specs() {
                  [](Settings& s, const std::string& v) -> std::optional<std::string> {
                    s.allowed_origins = split_list(v);
                    return std::nullopt;
-                 }});
+                 },
+                 "ORIGINS"});
     t.push_back(number("threads", "network threads (0: one per core)", &Settings::threads));
     t.push_back(number("workers", "threads for blocking work: storage, hashing (0: 2 per core, at least 4)",
                        &Settings::workers));
@@ -232,6 +239,7 @@ LoadedConfig fail(std::string message) {
 
 LoadedConfig load_config(const std::vector<std::string>& args, const Getenv& getenv) {
   CLI::App cli{"ChatTwo: a KakaoTalk-style real-time chat server", "chattwo"};
+  cli.name("chattwo");
   cli.set_version_flag("--version", std::string("chattwo ") + CHATTWO_VERSION);
   cli.require_subcommand(1);
   CLI::App* serve = cli.add_subcommand("serve", "serve HTTP, the API and the web UI");
@@ -241,14 +249,15 @@ LoadedConfig load_config(const std::vector<std::string>& args, const Getenv& get
       "environment, which beats the file. Durations: 500ms, 10s, 15m. Sizes: 512KiB, 1MiB.");
 
   std::string config_path;
-  serve->add_option("--config", config_path, "TOML file with settings [env CHATTWO_CONFIG]");
+  serve->add_option("--config", config_path, "TOML file with settings [env CHATTWO_CONFIG]")->type_name("FILE");
   std::map<std::string, std::string> flag_values;
   for (const auto& spec : specs()) {
     Settings defaults;
     defaults.web_dir = "(the web/ folder of the source tree)";
     std::string shown = spec.show(defaults);
     serve->add_option("--" + spec.name, flag_values[spec.name],
-                      spec.help + (shown.empty() ? "" : " [default " + shown + "]") + " [env " + env_name(spec.name) + "]");
+                      spec.help + (shown.empty() ? "" : " [default " + shown + "]") + " [env " + env_name(spec.name) + "]")
+        ->type_name(spec.metavar);
   }
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 wants them reversed

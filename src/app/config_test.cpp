@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <sstream>
 
 using chattwo::app::load_config;
 using namespace std::chrono_literals;
@@ -96,4 +97,15 @@ TEST(Config, HelpAndVersion) {
   auto version = load_config({"--version"}, env.getter());
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_EQ(version.output.rfind("chattwo ", 0), 0u);
+}
+
+// docs/configuration.md carries the settings table; this keeps it in step
+// with the code. On failure, paste the printed table into the file.
+TEST(Config, DocumentationListsEverySetting) {
+  std::ifstream in(std::string(CHATTWO_SOURCE_DIR) + "/docs/configuration.md");
+  std::stringstream doc;
+  doc << in.rdbuf();
+  const std::string table = chattwo::app::settings_markdown();
+  EXPECT_NE(doc.str().find(table), std::string::npos)
+      << "docs/configuration.md is out of date; its table should read:\n" << table;
 }

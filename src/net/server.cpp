@@ -79,11 +79,6 @@ bool is_safe_request_id(std::string_view id) {
   return true;
 }
 
-std::string format_endpoint(const tcp::endpoint& ep) {
-  const auto addr = ep.address();
-  return (addr.is_v6() ? "[" + addr.to_string() + "]" : addr.to_string()) + ":" + std::to_string(ep.port());
-}
-
 bool is_loopback(const asio::ip::address& a) {
   if (a.is_loopback()) return true;
   return a.is_v6() && a.to_v6().is_v4_mapped() &&
