@@ -5,11 +5,12 @@
 namespace chattwo::api {
 namespace {
 
-Response plain(int status, std::string body, std::string content_type = "text/plain; charset=utf-8") {
+Response plain(int status, std::string body, std::string content_type = "text/plain; charset=utf-8",
+               std::string cache_control = "no-store") {
   Response r;
   r.status = status;
   r.set_header("Content-Type", std::move(content_type));
-  r.set_header("Cache-Control", "no-store");
+  r.set_header("Cache-Control", std::move(cache_control));
   r.body = std::move(body);
   return r;
 }
@@ -36,6 +37,11 @@ std::vector<Route> ops_routes(ApiContext& ctx) {
        [&ctx](Request& req) {
          if (!req.remote_is_loopback) return problem(chat::Code::not_found, "no such resource");
          return metrics_text(ctx);
+       },
+       0, false},
+      {Method::get, "/api/v1/openapi.yaml",
+       [](Request&) {
+         return plain(200, std::string(openapi_document()), "application/yaml; charset=utf-8", "no-cache");
        },
        0, false},
   };

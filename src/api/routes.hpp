@@ -1,5 +1,6 @@
 #pragma once
 // The REST endpoints, in groups (one file each), for net/'s router.
+#include <string_view>
 #include <vector>
 
 #include "api/api_context.hpp"
@@ -15,6 +16,9 @@ std::vector<Route> profile_routes(ApiContext& ctx);
 std::vector<Route> ops_routes(ApiContext& ctx);
 /// The routes of --metrics-listen: /metrics for anyone who can reach it.
 std::vector<Route> metrics_port_routes(ApiContext& ctx);
+
+/// The OpenAPI 3.1 document of this API (docs/openapi.yaml, compiled in).
+std::string_view openapi_document();
 
 /// Every route of the main port.
 std::vector<Route> all_routes(ApiContext& ctx);

@@ -59,7 +59,9 @@ Result<SignIn> AccountService::log_in(std::string_view email, std::string_view p
 
   auto credentials = users_.find_credentials_by_email(*normalized);
   const bool known = credentials.has_value() && !credentials->password_hash.empty();
-  const bool matches = hasher_.verify(known ? credentials->password_hash : decoy_hash_, password);
+  // No password over the sign-up limit can match; don't spend a hash on one.
+  const bool matches = password.size() <= kMaxPasswordBytes &&
+                       hasher_.verify(known ? credentials->password_hash : decoy_hash_, password);
   if (!known || !matches) {
     throttle_.record_failure(*normalized, address, now);
     return fail(Error::unauthenticated(std::string(kBadCredentials)));

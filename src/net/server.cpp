@@ -71,6 +71,11 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+std::string new_request_id() {
+  using namespace std::chrono;
+  return base::make_ulid(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+}
+
 bool is_safe_request_id(std::string_view id) {
   if (id.empty() || id.size() > kMaxRequestIdBytes) return false;
   for (char c : id) {
@@ -343,11 +348,17 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn, List
       const auto started = Clock::now();
       http::request_parser<http::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(settings.max_header_bytes));
-      parser.body_limit(kIgnoredBodyBytes);
+      // No body limit while reading the head (Beast would judge
+      // Content-Length against it there, before we know the route); the
+      // route's limit is applied below.
+      parser.body_limit(boost::none);
       // The whole head must arrive within header_timeout, however slowly it
       // trickles: this is what stops slowloris.
       conn->stream.expires_after(settings.header_timeout);
       auto [head_ec, head_n] = co_await http::async_read_header(conn->stream, buffer, parser, kTuple);
+      // Beast applies header_limit to what one parse step sees; a head of
+      // many small fields can pass it in pieces. Judge the whole head too.
+      if (!head_ec && head_n > settings.max_header_bytes) head_ec = http::error::header_limit;
       if (head_ec) {
         if (head_ec == http::error::header_limit) {
           co_await answer_and_close(*conn, api::make_problem(431, "request-header-fields-too-large",
@@ -378,10 +389,7 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn, List
       req.remote_address = peer_address;
       req.remote_is_loopback = peer_is_loopback;
       const std::string_view incoming_id = req.header("x-request-id");
-      req.request_id = is_safe_request_id(incoming_id) ? std::string(incoming_id)
-                                                       : base::make_ulid(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                                             std::chrono::system_clock::now().time_since_epoch())
-                                                                             .count());
+      req.request_id = is_safe_request_id(incoming_id) ? std::string(incoming_id) : new_request_id();
 
       Router::Match match = listener.router->match(req.method, req.path);
       const std::size_t body_limit =
@@ -462,9 +470,11 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn, List
 
 // For a request too broken to route: answer, then close without reading on.
 asio::awaitable<void> Server::Impl::answer_and_close(Connection& conn, api::Response r) {
+  api::Request unparsed;
+  unparsed.request_id = new_request_id();
+  finish_response(r, unparsed);
   http::response<http::string_body> res{static_cast<http::status>(r.status), 11};
   for (auto& [k, v] : r.headers) res.set(k, v);
-  res.set("X-Content-Type-Options", "nosniff");
   res.keep_alive(false);
   res.body() = std::move(r.body);
   res.prepare_payload();
