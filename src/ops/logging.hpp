@@ -7,8 +7,10 @@
 
 namespace chattwo::ops {
 
-/// Sets up the default logger. Log calls only queue a record (bounded; when
-/// full the oldest is dropped), so a slow stderr never stalls a network thread.
+/// Sets up the default logger. Log calls format the line and append it to a
+/// bounded buffer that a background thread writes out in batches (when full,
+/// new lines are dropped and counted), so a slow stderr never stalls a
+/// network thread.
 /// Throws std::invalid_argument for an unknown level.
 void init_logging(LogFormat format, const std::string& level);
 

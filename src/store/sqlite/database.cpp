@@ -33,31 +33,41 @@ sqlite3* open_connection(const DatabaseSettings& settings) {
 
 }  // namespace
 
-Database::Database(const DatabaseSettings& settings, std::int64_t now_ms) {
-  const std::size_t count = settings.path == ":memory:" ? 1 : std::max<std::size_t>(1, settings.connections);
-  try {
-    for (std::size_t i = 0; i < count; ++i) all_.push_back(open_connection(settings));
-    migrate(all_.front(), built_in_migrations(), now_ms);
-  } catch (const std::exception& e) {
-    for (sqlite3* c : all_) sqlite3_close(c);
-    throw std::runtime_error(e.what());
-  }
-  idle_ = all_;
+Connection::~Connection() {
+  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  sqlite3_close(db_);
 }
 
-Database::~Database() {
-  for (sqlite3* c : all_) sqlite3_close(c);
+Statement Connection::prepare(std::string_view sql) {
+  auto it = cache_.find(std::string(sql));
+  if (it == cache_.end()) {
+    sqlite3_stmt* stmt = nullptr;
+    const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                                      &stmt, nullptr);
+    if (rc != SQLITE_OK) throw SqliteError(sqlite3_extended_errcode(db_), std::string("sqlite: ") + sqlite3_errmsg(db_));
+    it = cache_.emplace(std::string(sql), stmt).first;
+  }
+  return Statement(db_, it->second);
 }
+
+Database::Database(const DatabaseSettings& settings, std::int64_t now_ms) {
+  const std::size_t count = settings.path == ":memory:" ? 1 : std::max<std::size_t>(1, settings.connections);
+  for (std::size_t i = 0; i < count; ++i) all_.push_back(std::make_unique<Connection>(open_connection(settings)));
+  migrate(all_.front()->get(), built_in_migrations(), now_ms);
+  for (auto& c : all_) idle_.push_back(c.get());
+}
+
+Database::~Database() = default;
 
 Database::Lease Database::acquire() {
   std::unique_lock lock(mutex_);
   available_.wait(lock, [this] { return !idle_.empty(); });
-  sqlite3* conn = idle_.back();
+  Connection* conn = idle_.back();
   idle_.pop_back();
   return Lease(*this, conn);
 }
 
-void Database::give_back(sqlite3* conn) {
+void Database::give_back(Connection* conn) {
   {
     std::lock_guard lock(mutex_);
     idle_.push_back(conn);
@@ -65,15 +75,14 @@ void Database::give_back(sqlite3* conn) {
   available_.notify_one();
 }
 
-void Database::write(const std::function<void(sqlite3*)>& fn) {
+void Database::write(const std::function<void(Connection&)>& fn) {
   Lease lease = acquire();
-  sqlite3* conn = lease.get();
-  exec(conn, "BEGIN IMMEDIATE");
+  lease->prepare("BEGIN IMMEDIATE").run();
   try {
-    fn(conn);
-    exec(conn, "COMMIT");
+    fn(*lease);
+    lease->prepare("COMMIT").run();
   } catch (...) {
-    if (!sqlite3_get_autocommit(conn)) exec(conn, "ROLLBACK");
+    if (!sqlite3_get_autocommit(lease.get())) exec(lease.get(), "ROLLBACK");
     throw;
   }
 }
@@ -81,8 +90,7 @@ void Database::write(const std::function<void(sqlite3*)>& fn) {
 bool Database::ping() {
   try {
     Lease lease = acquire();
-    Statement q(lease.get(), "SELECT 1");
-    return q.step();
+    return lease->prepare("SELECT 1").step();
   } catch (const std::exception&) {
     return false;
   }

@@ -7,10 +7,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <unordered_map>
 #include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "store/sqlite/statement.hpp"
 
 namespace chattwo::store::sqlite {
 
@@ -23,21 +27,43 @@ struct DatabaseSettings {
   int busy_timeout_ms = 5000;
 };
 
+/// One SQLite connection with its cache of prepared statements. Used by one
+/// thread at a time (whoever holds its Lease).
+class Connection {
+ public:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  /// A statement for `sql`, prepared once per connection and reused: the
+  /// stores' queries are a fixed set, and preparing costs more than running
+  /// a point lookup. Throws SqliteError.
+  Statement prepare(std::string_view sql);
+  sqlite3* get() const { return db_; }
+
+ private:
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
 /// Owns the connections. Thread-safe; every method may block.
 class Database {
  public:
   /// A borrowed connection, returned to the pool when it goes out of scope.
   class Lease {
    public:
-    Lease(Database& db, sqlite3* conn) : db_(&db), conn_(conn) {}
+    Lease(Database& db, Connection* conn) : db_(&db), conn_(conn) {}
     Lease(Lease&& other) noexcept : db_(other.db_), conn_(std::exchange(other.conn_, nullptr)) {}
     Lease(const Lease&) = delete;
     ~Lease() { if (conn_) db_->give_back(conn_); }
-    sqlite3* get() const { return conn_; }
+    Connection& operator*() const { return *conn_; }
+    Connection* operator->() const { return conn_; }
+    sqlite3* get() const { return conn_->get(); }
 
    private:
     Database* db_;
-    sqlite3* conn_;
+    Connection* conn_;
   };
 
   /// Opens (creating if needed) and migrates to the built-in schema.
@@ -52,18 +78,18 @@ class Database {
 
   /// Runs `fn` in one write transaction (BEGIN IMMEDIATE ... COMMIT); rolls
   /// back and rethrows if it throws.
-  void write(const std::function<void(sqlite3*)>& fn);
+  void write(const std::function<void(Connection&)>& fn);
 
   /// True when a trivial query succeeds (for /readyz).
   bool ping();
 
  private:
-  void give_back(sqlite3* conn);
+  void give_back(Connection* conn);
 
   std::mutex mutex_;
   std::condition_variable available_;
-  std::vector<sqlite3*> idle_;
-  std::vector<sqlite3*> all_;
+  std::vector<Connection*> idle_;
+  std::vector<std::unique_ptr<Connection>> all_;
 };
 
 }  // namespace chattwo::store::sqlite

@@ -6,8 +6,8 @@ namespace chattwo::store::sqlite {
 
 chat::Result<void> SqliteSessionStore::insert(const chat::Session& s) {
   try {
-    db_.write([&](sqlite3* conn) {
-      Statement q(conn,
+    db_.write([&](Connection& conn) {
+      Statement q = conn.prepare(
                   "INSERT INTO sessions (token_digest, id, user_id, kind, csrf_token, created_at, expires_at)"
                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
       q.bind(1, s.token_digest).bind(2, s.id).bind(3, s.user_id);
@@ -28,7 +28,7 @@ chat::Result<void> SqliteSessionStore::insert(const chat::Session& s) {
 std::optional<chat::Session> SqliteSessionStore::find(std::string_view token_digest,
                                                       std::int64_t now_ms) {
   auto lease = db_.acquire();
-  Statement q(lease.get(),
+  Statement q = lease->prepare(
               "SELECT id, user_id, kind, csrf_token, created_at, expires_at FROM sessions"
               " WHERE token_digest = ?1 AND expires_at > ?2");
   q.bind(1, token_digest).bind(2, now_ms);
@@ -45,16 +45,16 @@ std::optional<chat::Session> SqliteSessionStore::find(std::string_view token_dig
 }
 
 void SqliteSessionStore::revoke(std::string_view token_digest) {
-  db_.write([&](sqlite3* conn) {
-    Statement q(conn, "DELETE FROM sessions WHERE token_digest = ?1");
+  db_.write([&](Connection& conn) {
+    Statement q = conn.prepare("DELETE FROM sessions WHERE token_digest = ?1");
     q.bind(1, token_digest).run();
   });
 }
 
 std::size_t SqliteSessionStore::purge_expired(std::int64_t now_ms) {
   std::size_t removed = 0;
-  db_.write([&](sqlite3* conn) {
-    Statement q(conn, "DELETE FROM sessions WHERE expires_at <= ?1");
+  db_.write([&](Connection& conn) {
+    Statement q = conn.prepare("DELETE FROM sessions WHERE expires_at <= ?1");
     q.bind(1, now_ms).run();
     removed = static_cast<std::size_t>(q.changes());
   });

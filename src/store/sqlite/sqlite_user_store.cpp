@@ -23,8 +23,8 @@ chat::User read_user(const Statement& row) {
 
 chat::Result<void> SqliteUserStore::insert(const chat::User& user, std::string_view password_hash) {
   try {
-    db_.write([&](sqlite3* conn) {
-      Statement q(conn,
+    db_.write([&](Connection& conn) {
+      Statement q = conn.prepare(
                   "INSERT INTO users (id, email, name, status_message, avatar_image_id, created_at, password_hash)"
                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
       q.bind(1, user.id).bind(2, user.email).bind(3, user.name).bind(4, user.status_message);
@@ -40,7 +40,7 @@ chat::Result<void> SqliteUserStore::insert(const chat::User& user, std::string_v
 
 std::optional<chat::User> SqliteUserStore::find_by_id(std::string_view id) {
   auto lease = db_.acquire();
-  Statement q(lease.get(), "SELECT " + std::string(kUserColumns) + " FROM users WHERE id = ?1");
+  Statement q = lease->prepare("SELECT " + std::string(kUserColumns) + " FROM users WHERE id = ?1");
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   return read_user(q);
@@ -48,7 +48,7 @@ std::optional<chat::User> SqliteUserStore::find_by_id(std::string_view id) {
 
 std::optional<chat::Credentials> SqliteUserStore::find_credentials_by_email(std::string_view email) {
   auto lease = db_.acquire();
-  Statement q(lease.get(), "SELECT " + std::string(kUserColumns) + " FROM users WHERE email = ?1");
+  Statement q = lease->prepare("SELECT " + std::string(kUserColumns) + " FROM users WHERE email = ?1");
   q.bind(1, email);
   if (!q.step()) return std::nullopt;
   return chat::Credentials{read_user(q), q.text(6)};
@@ -57,10 +57,10 @@ std::optional<chat::Credentials> SqliteUserStore::find_credentials_by_email(std:
 std::optional<chat::User> SqliteUserStore::update_profile(std::string_view id,
                                                           const chat::ProfilePatch& patch) {
   std::optional<chat::User> result;
-  db_.write([&](sqlite3* conn) {
+  db_.write([&](Connection& conn) {
     // COALESCE keeps a column when its parameter is NULL (field absent);
     // ?5 says whether the avatar changes, since NULL is also a valid avatar.
-    Statement q(conn,
+    Statement q = conn.prepare(
                 "UPDATE users SET name = COALESCE(?2, name),"
                 " status_message = COALESCE(?3, status_message),"
                 " avatar_image_id = CASE WHEN ?5 THEN ?4 ELSE avatar_image_id END"

@@ -15,7 +15,14 @@ Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
   if (rc != SQLITE_OK) throw_error(db, rc);
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  if (owned_) {
+    sqlite3_finalize(stmt_);
+  } else {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+}
 
 Statement& Statement::bind(int index, std::string_view text) {
   const int rc = sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),

@@ -25,9 +25,15 @@ class SqliteError : public std::runtime_error {
   int code_;
 };
 
+/// A prepared statement: either owned (prepared for one use, finalized at
+/// the end) or borrowed from a connection's cache (reset and unbound at the
+/// end, ready for the next use).
 class Statement {
  public:
+  /// Prepares `sql` for one use.
   Statement(sqlite3* db, std::string_view sql);
+  /// Borrows a cached statement.
+  Statement(sqlite3* db, sqlite3_stmt* cached) : db_(db), stmt_(cached), owned_(false) {}
   ~Statement();
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -55,6 +61,7 @@ class Statement {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
+  bool owned_ = true;
 };
 
 /// Runs `sql` (possibly several statements). Throws SqliteError.
