@@ -121,12 +121,12 @@ std::vector<Route> account_routes(ApiContext& ctx) {
     return [&ctx, fn](Request& req) { return fn(ctx, req); };
   };
   return {
-      {Method::get, "/api/v1/auth/providers", with_ctx(providers), 0, false},
-      {Method::post, "/api/v1/auth/signup", with_ctx(sign_up), json},
-      {Method::post, "/api/v1/auth/login", with_ctx(log_in), json},
+      {Method::get, "/api/v1/auth/providers", with_ctx(providers), 0, Runs::inline_on_network_thread},
+      {Method::post, "/api/v1/auth/signup", with_ctx(sign_up), json, Runs::on_hashing_workers},
+      {Method::post, "/api/v1/auth/login", with_ctx(log_in), json, Runs::on_hashing_workers},
       {Method::post, "/api/v1/auth/logout", with_ctx(log_out), json},
       {Method::get, "/api/v1/auth/session", with_ctx(current_session)},
-      {Method::post, "/api/v1/auth/tokens", with_ctx(mint_token), json},
+      {Method::post, "/api/v1/auth/tokens", with_ctx(mint_token), json, Runs::on_hashing_workers},
       {Method::delete_, "/api/v1/auth/tokens/current", with_ctx(revoke_current_token)},
   };
 }

@@ -47,7 +47,9 @@ std::optional<std::string> Request::query_param(std::string_view name) const {
 std::string_view Response::header(std::string_view name) const {
   for (const auto& [k, v] : headers) {
     if (k.size() == name.size() &&
-        std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+        std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+                     return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+                   })) {
       return v;
     }
   }

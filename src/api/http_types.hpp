@@ -50,13 +50,22 @@ struct Response {
 
 using Handler = std::function<Response(Request&)>;
 
+/// Where a handler runs. Password hashing has a pool of its own, so a flood
+/// of logins (each ~64 MiB and tens of ms of Argon2id) can't starve storage
+/// work or /readyz, and bounds the memory hashing takes.
+enum class Runs {
+  inline_on_network_thread,  // cheap and non-blocking only: no storage, no hashing
+  on_storage_workers,
+  on_hashing_workers,
+};
+
 /// One endpoint. `pattern` segments in braces are parameters: "/api/v1/users/{id}".
 struct Route {
   Method method;
   std::string pattern;
   Handler handler;
   std::size_t max_body_bytes = 0;  // 0: the request must have no body
-  bool blocking = true;            // true: runs on a worker thread (storage, hashing)
+  Runs runs = Runs::on_storage_workers;
 };
 
 /// Decodes %XX escapes (and nothing else); nullopt for a malformed escape.

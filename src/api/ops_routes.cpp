@@ -23,12 +23,12 @@ Response metrics_text(ApiContext& ctx) {
 
 std::vector<Route> ops_routes(ApiContext& ctx) {
   return {
-      {Method::get, "/healthz", [](Request&) { return plain(200, "ok\n"); }, 0, false},
+      {Method::get, "/healthz", [](Request&) { return plain(200, "ok\n"); }, 0, Runs::inline_on_network_thread},
       // Blocking: the storage check is a query.
       {Method::get, "/readyz",
        [&ctx](Request&) {
          const std::string reason = ctx.health.not_ready_reason();
-         if (!reason.empty()) return plain(503, "not ready: " + reason + "\n");
+         if (!reason.empty()) return problem(chat::Code::unavailable, "not ready: " + reason);
          return plain(200, "ready\n");
        }},
       // Metrics name routes, rates and versions: not for the public. Remote
@@ -38,19 +38,19 @@ std::vector<Route> ops_routes(ApiContext& ctx) {
          if (!req.remote_is_loopback) return problem(chat::Code::not_found, "no such resource");
          return metrics_text(ctx);
        },
-       0, false},
+       0, Runs::inline_on_network_thread},
       {Method::get, "/api/v1/openapi.yaml",
        [](Request&) {
          return plain(200, std::string(openapi_document()), "application/yaml; charset=utf-8", "no-cache");
        },
-       0, false},
+       0, Runs::inline_on_network_thread},
   };
 }
 
 std::vector<Route> metrics_port_routes(ApiContext& ctx) {
   return {
-      {Method::get, "/metrics", [&ctx](Request&) { return metrics_text(ctx); }, 0, false},
-      {Method::get, "/healthz", [](Request&) { return plain(200, "ok\n"); }, 0, false},
+      {Method::get, "/metrics", [&ctx](Request&) { return metrics_text(ctx); }, 0, Runs::inline_on_network_thread},
+      {Method::get, "/healthz", [](Request&) { return plain(200, "ok\n"); }, 0, Runs::inline_on_network_thread},
   };
 }
 

@@ -1,5 +1,8 @@
 #include "api/request_auth.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace chattwo::api {
 
 std::optional<std::string_view> find_cookie(std::string_view header, std::string_view name) {
@@ -24,7 +27,9 @@ chat::Result<chat::Caller> RequestAuth::authenticate(const Request& req) {
     constexpr std::string_view kBearer = "Bearer ";
     if (authorization.size() <= kBearer.size() ||
         !std::equal(kBearer.begin(), kBearer.end(), authorization.begin(),
-                    [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+                    [](char a, char b) {
+                      return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+                    })) {
       return chat::fail(chat::Error::unauthenticated("Authorization must be 'Bearer <token>'"));
     }
     return accounts_.authenticate(authorization.substr(kBearer.size()));

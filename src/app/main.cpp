@@ -1,6 +1,7 @@
 // chattwo: the one binary. Parses the command line and hands over to serve().
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 
@@ -10,6 +11,9 @@
 
 int main(int argc, char** argv) {
   using namespace chattwo;
+  // A closed socket or log pipe must be an error code on write, not the end
+  // of the process.
+  std::signal(SIGPIPE, SIG_IGN);
   std::vector<std::string> args(argv + 1, argv + argc);
   app::LoadedConfig config = app::load_config(args, [](const char* name) { return std::getenv(name); });
   if (config.exit_code >= 0) {

@@ -2,6 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <thread>
@@ -39,6 +43,29 @@ void prepare_data_dir(const std::string& dir) {
   }
 }
 
+// "chat.example.com" from "https://chat.example.com:8443/x".
+std::string host_of(const std::string& url) {
+  const auto start = url.find("://");
+  if (start == std::string::npos) return {};
+  std::string rest = url.substr(start + 3);
+  rest = rest.substr(0, rest.find('/'));
+  if (rest.starts_with('[')) return rest.substr(0, rest.find(']') + 1);
+  return rest.substr(0, rest.find(':'));
+}
+
+// One server per data dir: two would each keep their own login throttle and
+// race on migrations. The lock goes with the process, even on a crash.
+int lock_data_dir(const std::string& dir) {
+  const std::string path = (fs::path(dir) / "chattwo.lock").string();
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error("data dir " + dir + ": cannot create " + path);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    throw std::runtime_error("data dir " + dir + " is in use by another chattwo process");
+  }
+  return fd;  // held until exit
+}
+
 std::string url_of(const ops::Endpoint& e) {
   const bool v6 = e.host.find(':') != std::string::npos;
   return "http://" + (v6 ? "[" + e.host + "]" : e.host) + ":" + std::to_string(e.port);
@@ -51,6 +78,7 @@ int serve(ops::Settings settings) {
   const unsigned workers = settings.workers ? settings.workers : std::max(4u, 2 * cores());
 
   prepare_data_dir(settings.data_dir);
+  const int data_dir_lock = lock_data_dir(settings.data_dir);
   chat::SystemClock clock;
   chat::UlidGenerator ids(clock);
   ops::Registry metrics;
@@ -89,12 +117,17 @@ int serve(ops::Settings settings) {
       .set(1);
 
   base::WorkerPool pool(workers, settings.worker_queue, "worker");
+  // Argon2id: a few threads only, each hash holding argon2_memlimit bytes,
+  // so logins can't take the storage workers or unbounded memory.
+  const unsigned hashers = std::max(1u, cores() / 2);
+  base::WorkerPool hashing_pool(hashers, 256, "hash");
   net::Server server(
       net::ServerSettings{settings.listen, settings.metrics_listen, net_threads, settings.max_header_bytes,
                           settings.max_connections, settings.header_timeout, settings.body_timeout,
                           settings.idle_timeout, settings.drain_grace, settings.shutdown_timeout,
-                          settings.allowed_origins},
-      net::ServerParts{main_router, &metrics_router, static_files ? &*static_files : nullptr, pool, metrics, health});
+                          settings.allowed_origins, host_of(settings.public_url)},
+      net::ServerParts{main_router, &metrics_router, static_files ? &*static_files : nullptr, pool, hashing_pool,
+                       metrics, health});
   server.bind();
 
   // The test harness and scripts wait for exactly this line on stdout.
@@ -105,8 +138,12 @@ int serve(ops::Settings settings) {
                net_threads, workers, settings.data_dir);
 
   server.run();
-  pool.stop();  // lets queued storage work finish before the database closes
+  // Connections are gone: nobody waits for queued work any more. Running
+  // jobs finish before the database closes.
+  hashing_pool.stop(/*drop_queued=*/true);
+  pool.stop(/*drop_queued=*/true);
   spdlog::info("stopped cleanly");
+  ::close(data_dir_lock);
   return 0;
 }
 

@@ -7,7 +7,12 @@ namespace chattwo::base {
 
 std::string make_ulid(std::int64_t unix_ms) {
   static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  thread_local std::mt19937_64 rng{std::random_device{}()};
+  // Seeded with 256 bits, so one id does not give away the thread's next ones.
+  thread_local std::mt19937_64 rng = [] {
+    std::random_device device;
+    std::seed_seq seed{device(), device(), device(), device(), device(), device(), device(), device()};
+    return std::mt19937_64(seed);
+  }();
 
   std::string out(26, '0');
   auto ms = static_cast<std::uint64_t>(unix_ms);

@@ -27,11 +27,13 @@ bool WorkerPool::try_submit(UniqueFunction job) {
   return true;
 }
 
-void WorkerPool::stop() {
+void WorkerPool::stop(bool drop_queued) {
+  std::deque<UniqueFunction> dropped;
   {
     std::lock_guard lock(mutex_);
     if (stopping_ && threads_.empty()) return;
     stopping_ = true;
+    if (drop_queued) dropped.swap(jobs_);
   }
   ready_.notify_all();
   for (auto& t : threads_) {

@@ -27,8 +27,10 @@ class WorkerPool {
   /// A job must not throw (wrap it); one that does terminates the process.
   bool try_submit(UniqueFunction job);
 
-  /// Lets queued jobs finish, then joins the threads. Idempotent.
-  void stop();
+  /// Joins the threads after the running jobs end. Queued jobs run first
+  /// unless `drop_queued`, which destroys them unrun (for shutdown, when
+  /// nobody waits for their results any more). Idempotent.
+  void stop(bool drop_queued = false);
 
   std::size_t queued() const;
   std::size_t thread_count() const { return threads_.size(); }

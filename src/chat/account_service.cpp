@@ -51,7 +51,7 @@ Result<SignIn> AccountService::log_in(std::string_view email, std::string_view p
   auto normalized = normalize_email(email);
   if (!normalized) return fail(normalized.error());
   const std::int64_t now = clock_.now_ms();
-  if (const auto wait_s = throttle_.retry_after_s(*normalized, address, now); wait_s > 0) {
+  if (const auto wait_s = throttle_.begin_attempt(*normalized, address, now); wait_s > 0) {
     Error e{Code::rate_limited, "too many failed sign-ins; try again later"};
     e.retry_after_s = wait_s;
     return fail(std::move(e));
@@ -62,11 +62,8 @@ Result<SignIn> AccountService::log_in(std::string_view email, std::string_view p
   // No password over the sign-up limit can match; don't spend a hash on one.
   const bool matches = password.size() <= kMaxPasswordBytes &&
                        hasher_.verify(known ? credentials->password_hash : decoy_hash_, password);
-  if (!known || !matches) {
-    throttle_.record_failure(*normalized, address, now);
-    return fail(Error::unauthenticated(std::string(kBadCredentials)));
-  }
-  throttle_.record_success(*normalized);
+  if (!known || !matches) return fail(Error::unauthenticated(std::string(kBadCredentials)));
+  throttle_.record_success(*normalized, address);
   return start_session(std::move(credentials->user), kind);
 }
 

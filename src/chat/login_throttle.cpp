@@ -8,22 +8,32 @@ namespace chattwo::chat {
 std::int64_t LoginThrottle::retry_after_s(std::string_view email, std::string_view address,
                                           std::int64_t now_ms) {
   std::lock_guard lock(mutex_);
+  return retry_after_locked(email, address, now_ms);
+}
+
+std::int64_t LoginThrottle::begin_attempt(std::string_view email, std::string_view address,
+                                          std::int64_t now_ms) {
+  std::lock_guard lock(mutex_);
+  if (const auto wait_s = retry_after_locked(email, address, now_ms); wait_s > 0) return wait_s;
+  add(by_email_, email, settings_.max_failures_per_email, now_ms);
+  add(by_address_, address, settings_.max_failures_per_address, now_ms);
+  return 0;
+}
+
+void LoginThrottle::record_success(std::string_view email, std::string_view address) {
+  std::lock_guard lock(mutex_);
+  by_email_.erase(std::string(email));
+  if (auto it = by_address_.find(std::string(address)); it != by_address_.end() && !it->second.empty()) {
+    it->second.pop_back();  // this attempt's pending failure (the newest, or one as new)
+  }
+}
+
+std::int64_t LoginThrottle::retry_after_locked(std::string_view email, std::string_view address,
+                                               std::int64_t now_ms) {
   const std::int64_t wait_ms =
       std::max(blocked_for(by_email_, email, settings_.max_failures_per_email, now_ms),
                blocked_for(by_address_, address, settings_.max_failures_per_address, now_ms));
   return wait_ms <= 0 ? 0 : (wait_ms + 999) / 1000;  // round up: never invite an early retry
-}
-
-void LoginThrottle::record_failure(std::string_view email, std::string_view address,
-                                   std::int64_t now_ms) {
-  std::lock_guard lock(mutex_);
-  add(by_email_, email, settings_.max_failures_per_email, now_ms);
-  add(by_address_, address, settings_.max_failures_per_address, now_ms);
-}
-
-void LoginThrottle::record_success(std::string_view email) {
-  std::lock_guard lock(mutex_);
-  by_email_.erase(std::string(email));
 }
 
 std::int64_t LoginThrottle::blocked_for(Table& table, std::string_view key, std::size_t limit,
@@ -59,6 +69,8 @@ void LoginThrottle::prune(Table& table, std::int64_t now_ms) {
   std::nth_element(last.begin(), mid, last.end());
   const std::int64_t cutoff = *mid;
   std::erase_if(table, [&](const auto& entry) { return entry.second.back() <= cutoff; });
+  // Note: a spray can make this forget a blocked key; the address limit
+  // still holds the sprayer back, and the table never outgrows its bound.
 }
 
 }  // namespace chattwo::chat

@@ -27,16 +27,23 @@ class LoginThrottle {
  public:
   explicit LoginThrottle(LoginThrottleSettings settings) : settings_(settings) {}
 
-  /// 0 when an attempt may go ahead, else the seconds until it may.
+  /// Starts an attempt: 0 when it may go ahead, else the seconds until one
+  /// may. An attempt that goes ahead counts as a failure from this moment,
+  /// so that parallel guesses can't all pass the check before any of them
+  /// is recorded; record_success() takes it back.
+  std::int64_t begin_attempt(std::string_view email, std::string_view address, std::int64_t now_ms);
+  /// The attempt begun for `email` from `address` succeeded: clears the
+  /// email's failures and takes back the address's pending one.
+  void record_success(std::string_view email, std::string_view address);
+
+  /// 0 when an attempt may go ahead, else the seconds until it may (no side effects).
   std::int64_t retry_after_s(std::string_view email, std::string_view address, std::int64_t now_ms);
-  void record_failure(std::string_view email, std::string_view address, std::int64_t now_ms);
-  /// A successful login clears the email's failures (not the address's).
-  void record_success(std::string_view email);
 
  private:
   using Failures = std::deque<std::int64_t>;  // times of failures, oldest first
   using Table = std::unordered_map<std::string, Failures>;
 
+  std::int64_t retry_after_locked(std::string_view email, std::string_view address, std::int64_t now_ms);
   std::int64_t blocked_for(Table& table, std::string_view key, std::size_t limit, std::int64_t now_ms);
   void add(Table& table, std::string_view key, std::size_t limit, std::int64_t now_ms);
   void prune(Table& table, std::int64_t now_ms);

@@ -33,7 +33,7 @@ Result<std::string> normalize_email(std::string_view email, std::string field) {
                       normalized.find('@', at + 1) == std::string::npos;
   bool has_space_or_control = false;
   for (unsigned char c : normalized) has_space_or_control |= (c <= 0x20 || c == 0x7F);
-  if (!shaped || has_space_or_control || normalized.size() > kMaxEmailBytes) {
+  if (!shaped || has_space_or_control || *base::utf8_length(normalized) > kMaxEmailChars) {
     return fail(Error::validation("email must look like local@domain (at most 254 characters)",
                                   std::move(field)));
   }

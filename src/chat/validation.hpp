@@ -8,7 +8,7 @@
 
 namespace chattwo::chat {
 
-inline constexpr std::size_t kMaxEmailBytes = 254;         // RFC 5321 path limit
+inline constexpr std::size_t kMaxEmailChars = 254;         // code points; RFC 5321's path limit
 inline constexpr std::size_t kMaxUserNameChars = 40;       // code points, API.md
 inline constexpr std::size_t kMaxStatusMessageChars = 60;  // code points, KakaoTalk's limit
 inline constexpr std::size_t kMinPasswordChars = 8;        // code points, API.md

@@ -117,7 +117,9 @@ struct Server::Impl {
         timer(control),
         origins(settings.allowed_origins),
         open_gauge(parts.metrics.gauge("chattwo_http_open_connections", "Open HTTP connections.")),
-        accepted(parts.metrics.counter("chattwo_http_connections_total", "Accepted HTTP connections.")) {}
+        accepted(parts.metrics.counter("chattwo_http_connections_total", "Accepted HTTP connections.")),
+        internal_errors(parts.metrics.counter("chattwo_internal_errors_total",
+                                              "Requests and connections that failed with an unexpected exception.")) {}
 
   void bind_one(const ops::Endpoint& ep, const Router* router, bool is_main);
   asio::awaitable<void> accept_loop(Listener& listener);
@@ -127,6 +129,7 @@ struct Server::Impl {
   asio::awaitable<void> linger_close(Connection& conn);
   asio::awaitable<void> answer_and_close(Connection& conn, api::Response r);
   void finish_response(api::Response& r, const api::Request& req) const;
+  bool host_allowed(std::string_view host) const;
 
   void wait_for_signal();
   void on_signal();
@@ -141,6 +144,7 @@ struct Server::Impl {
   asio::steady_timer timer;
   api::OriginPolicy origins;
   std::vector<std::unique_ptr<Listener>> listeners;
+  bool listens_on_loopback = false;
 
   std::mutex conns_mutex;
   std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> conns;
@@ -151,6 +155,7 @@ struct Server::Impl {
   enum class Phase { serving, grace, closing, stopped } phase = Phase::serving;  // control strand only
   ops::Gauge& open_gauge;
   ops::Counter& accepted;
+  ops::Counter& internal_errors;
 };
 
 Server::Server(ServerSettings settings, ServerParts parts)
@@ -175,6 +180,7 @@ void Server::Impl::bind_one(const ops::Endpoint& ep, const Router* router, bool 
 
 void Server::bind() {
   impl_->bind_one(impl_->settings.listen, &impl_->parts.main_router, true);
+  impl_->listens_on_loopback = is_loopback(impl_->listeners[0]->acceptor.local_endpoint().address());
   if (impl_->settings.metrics_listen && impl_->parts.metrics_router) {
     impl_->bind_one(*impl_->settings.metrics_listen, impl_->parts.metrics_router, false);
   }
@@ -331,14 +337,19 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn, List
   const bool peer_is_loopback = !ec && is_loopback(peer.address());
 
   beast::flat_buffer buffer;
+  std::uint64_t served = 0;
   try {
     for (;;) {
       // Between requests: wait up to idle_timeout for the first byte. Only
       // here may a drain close the connection.
       if (buffer.size() == 0) {
-        if (conn->closing) break;
+        // A drain marks the connections it knows; the flag catches those
+        // accepted while it ran.
+        if (conn->closing || closing.load()) break;
         conn->idle = true;
-        conn->stream.expires_after(settings.idle_timeout);
+        // A new connection gets no longer than a request head would for its
+        // first byte; only a connection that has served a request may idle.
+        conn->stream.expires_after(served == 0 ? settings.header_timeout : settings.idle_timeout);
         auto [read_ec, n] = co_await conn->stream.async_read_some(buffer.prepare(kReadChunkBytes), kTuple);
         conn->idle = false;
         if (read_ec) break;  // closed, idle timeout, or closed by a drain
@@ -426,7 +437,7 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn, List
       if (conn->closing || closing.load()) keep_alive = false;
 
       http::response<http::string_body> res{static_cast<http::status>(response.status), 11};
-      for (auto& [k, v] : response.headers) res.set(k, v);
+      for (auto& [k, v] : response.headers) res.insert(k, v);  // insert: Set-Cookie may repeat
       res.keep_alive(keep_alive);
       res.body() = std::move(response.body);
       res.prepare_payload();
@@ -448,6 +459,7 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn, List
       spdlog::info("{} {} {} {:.1f}ms id={} peer={}", method, req.path, status, seconds * 1000, req.request_id,
                    peer_address);
 
+      ++served;
       if (write_ec) break;
       if (!keep_alive) {
         if (!body_ok) co_await linger_close(*conn);
@@ -455,6 +467,7 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn, List
       }
     }
   } catch (const std::exception& e) {
+    internal_errors.inc();
     spdlog::error("connection from {} failed: {}", peer_address, e.what());
   }
 
@@ -474,7 +487,7 @@ asio::awaitable<void> Server::Impl::answer_and_close(Connection& conn, api::Resp
   unparsed.request_id = new_request_id();
   finish_response(r, unparsed);
   http::response<http::string_body> res{static_cast<http::status>(r.status), 11};
-  for (auto& [k, v] : r.headers) res.set(k, v);
+  for (auto& [k, v] : r.headers) res.insert(k, v);
   res.keep_alive(false);
   res.body() = std::move(r.body);
   res.prepare_payload();
@@ -498,6 +511,10 @@ asio::awaitable<void> Server::Impl::linger_close(Connection& conn) {
 
 asio::awaitable<api::Response> Server::Impl::dispatch(api::Request& req, const Router::Match& match,
                                                       Listener& listener, std::string& route_label) {
+  if (!host_allowed(req.header("host"))) {
+    co_return api::problem(chat::Code::validation,
+                           "this server does not answer for that Host; use its own address or --public-url");
+  }
   switch (match.outcome) {
     case Router::Outcome::found:
       break;
@@ -527,22 +544,48 @@ asio::awaitable<api::Response> Server::Impl::dispatch(api::Request& req, const R
   req.path_params = match.params;
   const api::Route& route = *match.route;
   try {
-    if (!route.blocking) co_return route.handler(req);
-    co_return co_await offload(parts.workers, [&route, &req] { return route.handler(req); });
+    switch (route.runs) {
+      case api::Runs::inline_on_network_thread:
+        co_return route.handler(req);
+      case api::Runs::on_storage_workers:
+        co_return co_await offload(parts.storage_workers, [&route, &req] { return route.handler(req); });
+      case api::Runs::on_hashing_workers:
+        co_return co_await offload(parts.hashing_workers, [&route, &req] { return route.handler(req); });
+    }
+    co_return api::problem(chat::Code::internal, "route has no executor");
   } catch (const PoolOverloaded&) {
     chat::Error e{chat::Code::unavailable, "the server is busy; try again shortly"};
     e.retry_after_s = 1;
     co_return api::to_problem(e);
   } catch (const std::exception& e) {
+    internal_errors.inc();
     spdlog::error("request {} {} {} failed: {}", req.request_id, api::to_string(req.method), req.path, e.what());
     co_return api::problem(chat::Code::internal, "an internal error occurred; request id " + req.request_id);
   }
+}
+
+// DNS rebinding: a page on evil.example can re-point its name to 127.0.0.1
+// and then talk to a server on loopback as if same-origin. Such requests
+// carry Host: evil.example, so a loopback server answers only loopback names
+// (and the configured public host). A server on a real interface is behind
+// DNS the operator controls, and takes any Host.
+bool Server::Impl::host_allowed(std::string_view host) const {
+  if (!listens_on_loopback) return true;
+  std::string_view name = host;
+  if (name.starts_with('[')) {
+    name = name.substr(0, name.find(']') + 1);
+  } else if (auto colon = name.rfind(':'); colon != std::string_view::npos) {
+    name = name.substr(0, colon);
+  }
+  if (name == "localhost" || name == "[::1]" || name.starts_with("127.") || name.ends_with(".localhost")) return true;
+  return !settings.public_host.empty() && name == settings.public_host;
 }
 
 void Server::Impl::finish_response(api::Response& r, const api::Request& req) const {
   r.set_header("X-Content-Type-Options", "nosniff");
   r.set_header("X-Request-Id", req.request_id);
   r.set_header("Referrer-Policy", "same-origin");
+  if (r.status == 401) r.set_header("WWW-Authenticate", "Bearer realm=\"chattwo\"");  // RFC 9110 11.6.1
   if (r.header("Cache-Control").empty() && req.path.starts_with("/api/")) r.set_header("Cache-Control", "no-store");
 }
 

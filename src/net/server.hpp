@@ -31,6 +31,9 @@ struct ServerSettings {
   std::chrono::milliseconds drain_grace{0};
   std::chrono::milliseconds shutdown_timeout{30'000};
   std::vector<std::string> allowed_origins;
+  // The host of --public-url, if any: besides it, a server listening on
+  // loopback answers only requests whose Host names loopback (DNS rebinding).
+  std::string public_host;
 };
 
 /// What the server hands requests to. The routers and files must outlive it.
@@ -38,7 +41,8 @@ struct ServerParts {
   const Router& main_router;
   const Router* metrics_router = nullptr;  // for --metrics-listen
   const StaticFiles* static_files = nullptr;
-  base::WorkerPool& workers;
+  base::WorkerPool& storage_workers;
+  base::WorkerPool& hashing_workers;
   ops::Registry& metrics;
   ops::Health& health;
 };

@@ -198,7 +198,7 @@ describe('slow and idle clients', () => {
     const sock = await connect(s.url);
     const reader = new ResponseReader(sock);
     try {
-      sock.write('GET /healthz HTTP/1.1\r\nHost: x\r\n');
+      sock.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n');
       assert.ok(await reader.closed({ timeoutMs: 15_000 }), 'the server closed the connection');
     } finally {
       sock.destroy();
@@ -214,7 +214,7 @@ describe('slow and idle clients', () => {
       if (!sock.destroyed && !reader.ended) sock.write(`X-T${i++}: y\r\n`);
     }, 200);
     try {
-      sock.write('GET /healthz HTTP/1.1\r\nHost: x\r\n');
+      sock.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n');
       assert.ok(await reader.closed({ timeoutMs: 15_000 }),
         'the header timeout counts from the start of the request, not from the last byte');
     } finally {
@@ -228,7 +228,7 @@ describe('slow and idle clients', () => {
     const sock = await connect(s.url);
     const reader = new ResponseReader(sock);
     try {
-      sock.write('POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+      sock.write('POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n' +
         'Content-Length: 40\r\n\r\n{"email":"a@b.c"');
       assert.ok(await reader.closed({ timeoutMs: 15_000 }), 'the server closed the connection');
     } finally {
@@ -241,7 +241,7 @@ describe('slow and idle clients', () => {
     const sock = await connect(s.url);
     const reader = new ResponseReader(sock);
     try {
-      sock.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+      sock.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n');
       assert.equal((await reader.next()).status, 200);
       assert.ok(await reader.closed({ timeoutMs: 15_000 }), 'the server closed the idle connection');
     } finally {
@@ -268,7 +268,7 @@ describe('graceful drain', () => {
     // An idle keep-alive connection.
     const idle = await connect(s.url);
     const idleReader = new ResponseReader(idle);
-    idle.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+    idle.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n');
     assert.equal((await idleReader.next()).status, 200);
 
     // A request in flight: headers and half the body.
@@ -276,7 +276,7 @@ describe('graceful drain', () => {
     const reader = new ResponseReader(sock);
     try {
       await new Promise((resolve) => sock.write(
-        'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 20\r\n\r\n' +
+        'POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 20\r\n\r\n' +
         '{"email":"', resolve));
       if (!(await waitServerHasRead(port, sock.localPort))) await delay(1000);
 

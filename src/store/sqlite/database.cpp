@@ -34,20 +34,22 @@ sqlite3* open_connection(const DatabaseSettings& settings) {
 }  // namespace
 
 Connection::~Connection() {
-  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  for (auto& [sql, cached] : cache_) sqlite3_finalize(cached.stmt);
   sqlite3_close(db_);
 }
 
 Statement Connection::prepare(std::string_view sql) {
   auto it = cache_.find(std::string(sql));
+  if (it != cache_.end() && it->second.in_use) return Statement(db_, sql);
   if (it == cache_.end()) {
     sqlite3_stmt* stmt = nullptr;
     const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
                                       &stmt, nullptr);
     if (rc != SQLITE_OK) throw SqliteError(sqlite3_extended_errcode(db_), std::string("sqlite: ") + sqlite3_errmsg(db_));
-    it = cache_.emplace(std::string(sql), stmt).first;
+    it = cache_.emplace(std::string(sql), Cached{stmt, false}).first;
   }
-  return Statement(db_, it->second);
+  it->second.in_use = true;
+  return Statement(db_, it->second.stmt, &it->second.in_use);
 }
 
 Database::Database(const DatabaseSettings& settings, std::int64_t now_ms) {

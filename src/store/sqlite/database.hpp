@@ -38,13 +38,18 @@ class Connection {
 
   /// A statement for `sql`, prepared once per connection and reused: the
   /// stores' queries are a fixed set, and preparing costs more than running
-  /// a point lookup. Throws SqliteError.
+  /// a point lookup. If the cached one is in use (a nested query with the
+  /// same SQL), a one-off statement is prepared instead. Throws SqliteError.
   Statement prepare(std::string_view sql);
   sqlite3* get() const { return db_; }
 
  private:
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  struct Cached {
+    sqlite3_stmt* stmt;
+    bool in_use;
+  };
+  std::unordered_map<std::string, Cached> cache_;
 };
 
 /// Owns the connections. Thread-safe; every method may block.

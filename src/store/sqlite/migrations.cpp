@@ -35,6 +35,12 @@ int migrate(sqlite3* db, std::span<const Migration> migrations, std::int64_t now
     if (m.version <= current) continue;
     exec(db, "BEGIN IMMEDIATE");
     try {
+      // Another process may have applied it since we looked: check again
+      // now that we hold the write lock.
+      if (schema_version(db) >= m.version) {
+        exec(db, "COMMIT");
+        continue;
+      }
       exec(db, m.sql);
       Statement record(db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)");
       record.bind(1, std::int64_t{m.version}).bind(2, m.name).bind(3, now_ms).run();

@@ -21,6 +21,7 @@ Statement::~Statement() {
   } else {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
+    *in_use_ = false;
   }
 }
 

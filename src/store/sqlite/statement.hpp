@@ -32,8 +32,8 @@ class Statement {
  public:
   /// Prepares `sql` for one use.
   Statement(sqlite3* db, std::string_view sql);
-  /// Borrows a cached statement.
-  Statement(sqlite3* db, sqlite3_stmt* cached) : db_(db), stmt_(cached), owned_(false) {}
+  /// Borrows a cached statement; clears `*in_use` when done with it.
+  Statement(sqlite3* db, sqlite3_stmt* cached, bool* in_use) : db_(db), stmt_(cached), owned_(false), in_use_(in_use) {}
   ~Statement();
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -62,6 +62,7 @@ class Statement {
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
   bool owned_ = true;
+  bool* in_use_ = nullptr;
 };
 
 /// Runs `sql` (possibly several statements). Throws SqliteError.
