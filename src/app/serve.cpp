@@ -8,6 +8,8 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "api/request_auth.hpp"
@@ -65,6 +67,39 @@ int lock_data_dir(const std::string& dir) {
   }
   return fd;  // held until exit
 }
+
+// Deletes expired sessions once an hour, on a storage worker.
+class SessionJanitor {
+ public:
+  SessionJanitor(chat::SessionStore& sessions, base::WorkerPool& pool, chat::Clock& clock)
+      : thread_([this, &sessions, &pool, &clock] {
+          std::unique_lock lock(mutex_);
+          while (!wake_.wait_for(lock, std::chrono::hours(1), [this] { return stopping_; })) {
+            pool.try_submit([&sessions, &clock] {
+              try {
+                if (auto n = sessions.purge_expired(clock.now_ms())) spdlog::info("purged {} expired sessions", n);
+              } catch (const std::exception& e) {
+                spdlog::warn("purging expired sessions failed: {}", e.what());
+              }
+            });
+          }
+        }) {}
+  ~SessionJanitor() { stop(); }
+  void stop() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_one();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;  // last: starts after the members it uses
+};
 
 std::string url_of(const ops::Endpoint& e) {
   const bool v6 = e.host.find(':') != std::string::npos;
@@ -137,7 +172,10 @@ int serve(ops::Settings settings) {
   spdlog::info("serving on {} with {} network and {} worker threads; data in {}", url_of(server.local_endpoint()),
                net_threads, workers, settings.data_dir);
 
+  // Expired sessions are refused on sight; this only reclaims their rows.
+  SessionJanitor janitor(sessions, pool, clock);
   server.run();
+  janitor.stop();
   // Connections are gone: nobody waits for queued work any more. Running
   // jobs finish before the database closes.
   hashing_pool.stop(/*drop_queued=*/true);
