@@ -26,9 +26,12 @@
 
 #include "api/problem.hpp"
 #include "base/ulid.hpp"
-#include "net/offload.hpp"
+#include "net/websocket_endpoint.hpp"
+#include "stomp/broker/offload.hpp"
 
 namespace chattwo::net {
+using stomp::broker::offload;
+using stomp::broker::PoolOverloaded;
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -401,6 +404,18 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn, List
       req.remote_is_loopback = peer_is_loopback;
       const std::string_view incoming_id = req.header("x-request-id");
       req.request_id = is_safe_request_id(incoming_id) ? std::string(incoming_id) : new_request_id();
+
+      if (listener.is_main && parts.stomp && req.path == "/ws/websocket" && host_allowed(req.header("host"))) {
+        // From here the connection belongs to the WebSocket. A drain may
+        // close it like an idle one: STOMP clients reconnect and catch up.
+        conn->idle = true;
+        auto refused = co_await serve_websocket(conn->stream, parser.release(), req, origins, *parts.stomp);
+        conn->idle = false;
+        if (refused) {
+          co_await answer_and_close(*conn, std::move(*refused));
+        }
+        break;
+      }
 
       Router::Match match = listener.router->match(req.method, req.path);
       const std::size_t body_limit =

@@ -17,6 +17,10 @@
 #include "ops/metrics.hpp"
 #include "ops/settings.hpp"
 
+namespace chattwo::stomp::broker {
+struct SessionContext;
+}
+
 namespace chattwo::net {
 
 struct ServerSettings {
@@ -45,6 +49,7 @@ struct ServerParts {
   base::WorkerPool& hashing_workers;
   ops::Registry& metrics;
   ops::Health& health;
+  stomp::broker::SessionContext* stomp = nullptr;  // STOMP at /ws/websocket when set
 };
 
 class Server {

@@ -2,6 +2,7 @@
 // co_await offload(pool, fn): runs the blocking `fn` on a worker thread and
 // resumes the coroutine on its own executor (its strand) with the result.
 // Include only from net/ and stomp/broker/ .cpp files (it pulls in Asio).
+// It lives here, the lowest layer that needs it; net/ uses it too.
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -16,7 +17,7 @@
 
 #include "base/worker_pool.hpp"
 
-namespace chattwo::net {
+namespace chattwo::stomp::broker {
 
 /// Thrown into the coroutine when the pool's queue is full (answer 503).
 struct PoolOverloaded : std::runtime_error {
@@ -72,4 +73,4 @@ boost::asio::awaitable<R> offload(base::WorkerPool& pool, Fn fn) {
   co_return std::move(*result);
 }
 
-}  // namespace chattwo::net
+}  // namespace chattwo::stomp::broker

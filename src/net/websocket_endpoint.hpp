@@ -1,0 +1,24 @@
+#pragma once
+// The raw WebSocket endpoint of STOMP (/ws/websocket). net-private: it
+// names Beast types; include only from net/ .cpp files.
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <optional>
+
+#include "api/http_types.hpp"
+#include "api/origin_policy.hpp"
+#include "stomp/broker/stomp_session.hpp"
+
+namespace chattwo::net {
+
+/// Upgrades `stream` to a WebSocket and serves STOMP on it until it closes.
+/// Returns the HTTP answer instead when the handshake is refused (not an
+/// upgrade, or a foreign Origin): then the caller writes it.
+boost::asio::awaitable<std::optional<api::Response>> serve_websocket(
+    boost::beast::tcp_stream& stream, boost::beast::http::request<boost::beast::http::string_body> request,
+    const api::Request& req, const api::OriginPolicy& origins, stomp::broker::SessionContext& stomp);
+
+}  // namespace chattwo::net

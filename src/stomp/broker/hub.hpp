@@ -1,0 +1,70 @@
+#pragma once
+// Who on this node listens to what, and the fan-out of bus events to them.
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "chat/event_bus.hpp"
+#include "stomp/broker/outbox.hpp"
+
+namespace chattwo::stomp::broker {
+
+/// One SUBSCRIBE of one connection: where its frames go, and the frame head
+/// naming its subscription id (escaped for its STOMP version, made once).
+struct Subscription {
+  std::shared_ptr<Outbox> outbox;
+  std::shared_ptr<const std::string> head;  // "MESSAGE\nsubscription:<id>\n"
+};
+
+/// The destination a bus topic is delivered to: "rooms.R" -> "/topic/rooms.R",
+/// "users.U" -> "/user/queue/notifications".
+std::string destination_of_topic(const std::string& topic);
+
+/// Maps bus topics to local subscriptions and delivers events to them. Each
+/// event becomes one immutable frame tail, shared by every subscriber's
+/// queue. No global lock: topics are spread over shards, and delivery reads
+/// a topic's subscriber list through one shared_ptr copy, without holding
+/// any lock while it pushes.
+class Hub {
+ public:
+  /// Registers with `bus` as its handler, and tells it which topics this
+  /// node needs as local subscribers come and go.
+  explicit Hub(chat::EventBus& bus);
+  Hub(const Hub&) = delete;
+  Hub& operator=(const Hub&) = delete;
+
+  /// `key` identifies the subscription across the node (connection id and
+  /// subscription id); subscribing the same key twice replaces it.
+  void subscribe(const std::string& topic, const std::string& key, Subscription sub);
+  void unsubscribe(const std::string& topic, const std::string& key);
+
+  /// Serialises `event` once and queues it for every local subscriber of its
+  /// topic. Called by the bus, from any thread. Returns how many got it.
+  std::size_t deliver(const chat::BusEvent& event);
+
+  std::size_t subscriber_count(const std::string& topic) const;
+
+ private:
+  struct Entry {
+    std::string key;
+    Subscription sub;
+  };
+  using List = std::vector<Entry>;
+  struct Shard {
+    mutable std::mutex mutex;
+    std::unordered_map<std::string, std::shared_ptr<const List>> topics;
+  };
+  static constexpr std::size_t kShards = 64;  // enough that fan-out threads rarely meet
+  Shard& shard_of(const std::string& topic) const;
+
+  chat::EventBus& bus_;
+  mutable std::array<Shard, kShards> shards_;
+  std::atomic<std::uint64_t> next_message_id_{1};
+};
+
+}  // namespace chattwo::stomp::broker

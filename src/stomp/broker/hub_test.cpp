@@ -1,0 +1,86 @@
+#include "stomp/broker/hub.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+using namespace chattwo;
+using namespace chattwo::stomp::broker;
+
+namespace {
+
+// Records interest changes; delivers straight to the hub.
+struct RecordingBus final : chat::EventBus {
+  Handler handler;
+  std::map<std::string, int> interest;
+  void publish(chat::BusEvent e) override { handler(std::make_shared<const chat::BusEvent>(std::move(e))); }
+  void set_handler(Handler h) override { handler = std::move(h); }
+  void add_interest(const std::string& t) override { ++interest[t]; }
+  void remove_interest(const std::string& t) override { --interest[t]; }
+};
+
+Subscription sub(std::shared_ptr<Outbox> box, std::string id) {
+  return Subscription{std::move(box), std::make_shared<const std::string>("MESSAGE\nsubscription:" + id + "\n")};
+}
+
+std::string wire(const OutFrame& f) { return *f.head + (f.tail ? *f.tail : ""); }
+
+}  // namespace
+
+TEST(Hub, SerialisesOnceAndSharesTheTail) {
+  RecordingBus bus;
+  Hub hub(bus);
+  auto a = std::make_shared<Outbox>(1 << 20, [] {});
+  auto b = std::make_shared<Outbox>(1 << 20, [] {});
+  hub.subscribe("rooms.r1", "c1/0", sub(a, "0"));
+  hub.subscribe("rooms.r1", "c2/s", sub(b, "s"));
+  bus.publish({"rooms.r1", "message", R"({"seq":1})"});
+
+  auto fa = a->take_all(), fb = b->take_all();
+  ASSERT_EQ(fa.size(), 1u);
+  ASSERT_EQ(fb.size(), 1u);
+  EXPECT_EQ(fa[0].tail.get(), fb[0].tail.get());  // one buffer for both
+  const std::string expected_tail =
+      "destination:/topic/rooms.r1\nmessage-id:1\nevent:message\ncontent-type:application/json\n"
+      "content-length:9\n\n{\"seq\":1}";
+  EXPECT_EQ(wire(fa[0]), "MESSAGE\nsubscription:0\n" + expected_tail + std::string(1, '\0'));
+  EXPECT_EQ(wire(fb[0]), "MESSAGE\nsubscription:s\n" + expected_tail + std::string(1, '\0'));
+}
+
+TEST(Hub, AsksTheBusOnlyForTopicsWithLocalSubscribers) {
+  RecordingBus bus;
+  Hub hub(bus);
+  auto a = std::make_shared<Outbox>(1 << 20, [] {});
+  hub.subscribe("rooms.r1", "c1/0", sub(a, "0"));
+  hub.subscribe("rooms.r1", "c2/0", sub(a, "0"));
+  EXPECT_EQ(bus.interest["rooms.r1"], 1);
+  hub.unsubscribe("rooms.r1", "c1/0");
+  EXPECT_EQ(bus.interest["rooms.r1"], 1);
+  hub.unsubscribe("rooms.r1", "c2/0");
+  EXPECT_EQ(bus.interest["rooms.r1"], 0);
+  EXPECT_EQ(hub.deliver({"rooms.r1", "message", "{}"}), 0u);
+}
+
+TEST(Hub, UserTopicsGoToTheNotificationQueue) {
+  RecordingBus bus;
+  Hub hub(bus);
+  auto a = std::make_shared<Outbox>(1 << 20, [] {});
+  hub.subscribe("users.u1", "c1/n", sub(a, "n"));
+  bus.publish({"users.u1", "room", "{}"});
+  bus.publish({"users.u2", "room", "{}"});  // someone else's
+  auto frames = a->take_all();
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_NE(frames[0].tail->find("destination:/user/queue/notifications\n"), std::string::npos);
+}
+
+TEST(Hub, ASlowSubscriberDoesNotStopTheOthers) {
+  RecordingBus bus;
+  Hub hub(bus);
+  auto slow = std::make_shared<Outbox>(200, [] {});
+  auto fast = std::make_shared<Outbox>(1 << 20, [] {});
+  hub.subscribe("rooms.r", "slow/0", sub(slow, "0"));
+  hub.subscribe("rooms.r", "fast/0", sub(fast, "0"));
+  for (int i = 0; i < 10; ++i) bus.publish({"rooms.r", "message", std::string(50, 'x')});
+  EXPECT_TRUE(slow->overflowed());
+  EXPECT_EQ(fast->take_all().size(), 10u);
+}
