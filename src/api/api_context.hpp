@@ -4,8 +4,11 @@
 #include <cstddef>
 
 #include "api/request_auth.hpp"
+#include "api/room_events.hpp"
 #include "chat/account_service.hpp"
 #include "chat/clock.hpp"
+#include "chat/messaging.hpp"
+#include "chat/room_service.hpp"
 #include "ops/health.hpp"
 #include "ops/metrics.hpp"
 
@@ -18,6 +21,9 @@ struct ApiContext {
   ops::Health& health;
   ops::Registry& metrics;
   std::size_t max_json_body_bytes;  // API.md: 1 MiB
+  chat::RoomService& rooms;
+  chat::Messaging& messaging;
+  RoomEvents& room_events;  // what REST changes in a room goes to the bus here, as STOMP's do
 };
 
 }  // namespace chattwo::api

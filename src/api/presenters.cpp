@@ -1,5 +1,6 @@
 #include "api/presenters.hpp"
 
+#include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "base/time_format.hpp"
@@ -17,6 +18,44 @@ boost::json::object user_json(const chat::User& user, bool is_self) {
   if (is_self) {
     o["email"] = user.email ? boost::json::value(*user.email) : boost::json::value(nullptr);
   }
+  return o;
+}
+
+boost::json::object message_object(const chat::Message& message) {
+  boost::json::object o;
+  o["id"] = message.id;
+  o["roomId"] = message.room_id;
+  o["seq"] = message.seq;
+  o["senderId"] = message.sender_id ? boost::json::value(*message.sender_id) : boost::json::value(nullptr);
+  o["type"] = chat::to_string(message.type);
+  if (message.type != chat::MessageType::image) o["text"] = message.text;
+  // "image" (an Image object) arrives with the images issue; no image
+  // message can be stored before it.
+  if (message.client_msg_id) o["clientMsgId"] = *message.client_msg_id;
+  o["createdAt"] = base::format_rfc3339_ms(message.created_at_ms);
+  o["unreadCount"] = message.unread_count;
+  return o;
+}
+
+boost::json::object room_json(const chat::Room& room, const std::map<std::string, chat::User, std::less<>>& users,
+                              std::string_view caller_id) {
+  boost::json::object o;
+  o["id"] = room.id;
+  o["kind"] = chat::to_string(room.kind);
+  o["name"] = room.name;
+  o["createdAt"] = base::format_rfc3339_ms(room.created_at_ms);
+  o["lastSeq"] = room.last_seq;
+  boost::json::array members;
+  for (const auto& m : room.members) {
+    auto user = users.find(m.user_id);
+    if (user == users.end()) continue;
+    boost::json::object entry;
+    entry["user"] = user_json(user->second, m.user_id == caller_id);
+    entry["lastReadSeq"] = m.last_read_seq;
+    entry["joinedSeq"] = m.joined_seq;
+    members.push_back(std::move(entry));
+  }
+  o["members"] = std::move(members);
   return o;
 }
 

@@ -12,6 +12,8 @@ namespace chattwo::api {
 std::vector<Route> account_routes(ApiContext& ctx);
 /// /api/v1/me and /api/v1/users/{id}.
 std::vector<Route> profile_routes(ApiContext& ctx);
+/// /api/v1/rooms: create and see rooms, send messages, mark them read.
+std::vector<Route> room_routes(ApiContext& ctx);
 /// /healthz, /readyz and /metrics (loopback clients only on the main port).
 std::vector<Route> ops_routes(ApiContext& ctx);
 /// The routes of --metrics-listen: /metrics for anyone who can reach it.

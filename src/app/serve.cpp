@@ -13,14 +13,23 @@
 #include <thread>
 
 #include "api/request_auth.hpp"
+#include "api/chat_stomp_app.hpp"
+#include "api/room_events.hpp"
 #include "api/routes.hpp"
 #include "auth/argon2id_hasher.hpp"
 #include "auth/sodium_secret_source.hpp"
 #include "base/worker_pool.hpp"
+#include "bus/local/local_event_bus.hpp"
 #include "chat/account_service.hpp"
+#include "chat/messaging.hpp"
+#include "chat/room_service.hpp"
 #include "net/server.hpp"
 #include "ops/metrics.hpp"
+#include "stomp/broker/hub.hpp"
+#include "stomp/broker/session_context.hpp"
 #include "store/sqlite/database.hpp"
+#include "store/sqlite/sqlite_message_store.hpp"
+#include "store/sqlite/sqlite_room_store.hpp"
 #include "store/sqlite/sqlite_session_store.hpp"
 #include "store/sqlite/sqlite_user_store.hpp"
 
@@ -134,7 +143,15 @@ int serve(ops::Settings settings) {
 
   const bool https = settings.public_url.starts_with("https://");
   api::RequestAuth request_auth(accounts, secrets, https);
-  api::ApiContext ctx{accounts, request_auth, clock, health, metrics, settings.max_json_body_bytes};
+  // Rooms and messages; their events go to this process's bus.
+  store::sqlite::SqliteRoomStore room_store(db);
+  store::sqlite::SqliteMessageStore message_store(db);
+  chat::RoomService rooms(room_store, users, clock, ids);
+  chat::Messaging messaging(message_store, clock, ids);
+  bus::local::LocalEventBus bus;
+  api::RoomEvents room_events(bus);
+  api::ApiContext ctx{accounts, request_auth, clock, health, metrics,
+                      settings.max_json_body_bytes, rooms, messaging, room_events};
   net::Router main_router;
   for (auto& route : api::all_routes(ctx)) main_router.add(std::move(route));
   net::Router metrics_router;
@@ -156,13 +173,19 @@ int serve(ops::Settings settings) {
   // so logins can't take the storage workers or unbounded memory.
   const unsigned hashers = std::max(1u, cores() / 2);
   base::WorkerPool hashing_pool(hashers, 256, "hash");
+  // Real-time: STOMP over WebSocket. The hub takes this node's bus events
+  // and fans them out to local subscribers.
+  stomp::broker::Hub hub(bus);
+  api::ChatStompApp stomp_app(accounts, rooms, messaging, room_events);
+  stomp::broker::SessionContext stomp_ctx{hub, stomp_app, pool, metrics, stomp::broker::SessionLimits{}};
+
   net::Server server(
       net::ServerSettings{settings.listen, settings.metrics_listen, net_threads, settings.max_header_bytes,
                           settings.max_connections, settings.header_timeout, settings.body_timeout,
                           settings.idle_timeout, settings.drain_grace, settings.shutdown_timeout,
                           settings.allowed_origins, host_of(settings.public_url)},
       net::ServerParts{main_router, &metrics_router, static_files ? &*static_files : nullptr, pool, hashing_pool,
-                       metrics, health});
+                       metrics, health, &stomp_ctx});
   server.bind();
 
   // The test harness and scripts wait for exactly this line on stdout.

@@ -1,5 +1,6 @@
 #pragma once
 // Fakes for the two ports tests must control: time and ids.
+#include <atomic>
 #include <string>
 
 #include "chat/clock.hpp"
@@ -16,12 +17,13 @@ class FakeClock final : public Clock {
   std::int64_t now_;
 };
 
+/// "id1", "id2", ...; thread-safe, for tests with concurrent writers.
 class SequentialIds final : public IdGenerator {
  public:
   std::string next_id() override { return "id" + std::to_string(++n_); }
 
  private:
-  int n_ = 0;
+  std::atomic<int> n_ = 0;
 };
 
 }  // namespace chattwo::chat::testing

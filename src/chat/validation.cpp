@@ -60,4 +60,29 @@ Result<void> check_password(std::string_view password) {
   return {};
 }
 
+Result<std::string> normalize_room_name(std::string_view name) {
+  return trimmed_text(name, 0, kMaxRoomNameChars, "name", "name");
+}
+
+Result<void> check_message_text(std::string_view text) {
+  const auto chars = base::utf8_length(text);
+  if (!chars) return fail(Error::validation("text is not valid UTF-8", "text"));
+  if (*chars < 1 || *chars > kMaxMessageTextChars) {
+    return fail(Error::validation("text must be 1-10000 characters", "text"));
+  }
+  if (base::trim_unicode_space(text).empty()) {
+    return fail(Error::validation("text must have a character other than whitespace", "text"));
+  }
+  return {};
+}
+
+Result<void> check_client_msg_id(std::string_view id) {
+  bool visible_ascii = true;
+  for (unsigned char c : id) visible_ascii &= (c > 0x20 && c < 0x7F);
+  if (id.empty() || id.size() > kMaxClientMsgIdChars || !visible_ascii) {
+    return fail(Error::validation("clientMsgId must be 1-64 visible ASCII characters", "clientMsgId"));
+  }
+  return {};
+}
+
 }  // namespace chattwo::chat

@@ -42,3 +42,34 @@ TEST(Validation, StatusMessageUpTo60) {
   EXPECT_TRUE(normalize_status_message(std::string(60, 'x')));
   EXPECT_FALSE(normalize_status_message(std::string(61, 'x')));
 }
+
+TEST(Validation, RoomNameUpTo80AfterTrimming) {
+  EXPECT_EQ(*normalize_room_name("  "), "");
+  EXPECT_EQ(*normalize_room_name(" 우리 방 "), "우리 방");
+  EXPECT_TRUE(normalize_room_name(std::string(80, 'x')));
+  auto long_name = normalize_room_name(std::string(81, 'x'));
+  ASSERT_FALSE(long_name);
+  EXPECT_EQ(long_name.error().field, "name");
+}
+
+TEST(Validation, MessageTextIsCountedNotTrimmed) {
+  EXPECT_TRUE(check_message_text(" x "));
+  EXPECT_TRUE(check_message_text(std::string(10000, 'x')));
+  EXPECT_FALSE(check_message_text(std::string(10001, 'x')));
+  EXPECT_FALSE(check_message_text(""));
+  EXPECT_FALSE(check_message_text(" \t\r\n"));
+  EXPECT_FALSE(check_message_text("\xe3\x80\x80"));  // U+3000 ideographic space only
+  EXPECT_FALSE(check_message_text("\xc3\x28"));      // not UTF-8
+  EXPECT_EQ(check_message_text("").error().field, "text");
+}
+
+TEST(Validation, ClientMsgIdIsVisibleAscii) {
+  EXPECT_TRUE(check_client_msg_id("0f8fad5b-d9cb-469f-a165-70867728950e"));
+  EXPECT_TRUE(check_client_msg_id(std::string(64, 'k')));
+  EXPECT_FALSE(check_client_msg_id(""));
+  EXPECT_FALSE(check_client_msg_id(std::string(65, 'k')));
+  EXPECT_FALSE(check_client_msg_id("a b"));
+  EXPECT_FALSE(check_client_msg_id("a\nb"));
+  EXPECT_FALSE(check_client_msg_id("아이디"));
+  EXPECT_EQ(check_client_msg_id("").error().field, "clientMsgId");
+}

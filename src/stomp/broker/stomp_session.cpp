@@ -181,7 +181,10 @@ asio::awaitable<void> Session::on_connect(const Frame& frame) {
     if (auth->size() > 7 && (auth->starts_with("Bearer ") || auth->starts_with("bearer "))) bearer = auth->substr(7);
   }
   api::StompApp& app = ctx.app;
-  auto result = co_await offload(ctx.workers, [&app, bearer, this] { return app.authenticate(bearer, cookie_secret); });
+  // Named, not a temporary in the co_await: GCC 12 destroys such temporaries
+  // twice when they own memory (a double free). Same below.
+  auto authenticate = [&app, bearer, this] { return app.authenticate(bearer, cookie_secret); };
+  auto result = co_await offload(ctx.workers, std::move(authenticate));
   if (!result) {
     fatal("unauthenticated", "sign in first: a session cookie on the handshake or Authorization: Bearer on CONNECT");
     co_return;
@@ -233,10 +236,12 @@ asio::awaitable<void> Session::on_subscribe(const Frame& frame) {
   }
   api::StompApp& app = ctx.app;
   const api::StompUser who = user;
-  auto topic = co_await offload(ctx.workers, [&app, who, dest] { return app.subscription_topic(who, dest); });
+  auto authorize = [&app, who, dest] { return app.subscription_topic(who, dest); };
+  auto topic = co_await offload(ctx.workers, std::move(authorize));
   if (!topic) {
     // Not allowed: say so on the errors queue and deliver nothing for it.
-    auto problem = co_await offload(ctx.workers, [&app, err = topic.error(), dest] { return app.subscribe_error(err, dest); });
+    auto describe_refusal = [&app, err = topic.error(), dest] { return app.subscribe_error(err, dest); };
+    auto problem = co_await offload(ctx.workers, std::move(describe_refusal));
     app_error(problem);
     receipt(frame);
     co_return;
@@ -277,9 +282,8 @@ asio::awaitable<void> Session::on_send(const Frame& frame) {
   std::string dest(*destination);
   std::string receipt_id(frame.header("receipt").value_or(""));
   // The frame lives in this coroutine's frame until the call returns.
-  auto error = co_await offload(ctx.workers, [&app, &frame, who, dest, receipt_id] {
-    return app.send(who, dest, frame.body, api::SendInfo{receipt_id});
-  });
+  auto perform = [&app, &frame, who, dest, receipt_id] { return app.send(who, dest, frame.body, api::SendInfo{receipt_id}); };
+  auto error = co_await offload(ctx.workers, std::move(perform));
   if (error) {
     app_error(*error);
     co_return;

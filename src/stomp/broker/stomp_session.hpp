@@ -4,43 +4,12 @@
 // Include only from stomp/broker and net .cpp files (it uses Asio).
 #include <boost/asio/awaitable.hpp>
 
-#include <atomic>
-#include <chrono>
-#include <cstddef>
-#include <cstdint>
 #include <string>
 
-#include "api/stomp_app.hpp"
-#include "base/worker_pool.hpp"
-#include "ops/metrics.hpp"
-#include "stomp/broker/hub.hpp"
+#include "stomp/broker/session_context.hpp"
 #include "stomp/broker/transport.hpp"
-#include "stomp/codec/parser.hpp"
 
 namespace chattwo::stomp::broker {
-
-struct SessionLimits {
-  ParserLimits parser;  // 64 KiB frames (API.md)
-  // Outbound bytes queued per connection before it counts as a slow
-  // consumer and is closed: ~ 256 typical messages, Tinode's sendQueueLimit
-  // 128 and Mattermost's 256 in frames; in bytes so large frames count more.
-  std::size_t max_queued_bytes = 256 * 1024;
-  std::size_t max_subscriptions = 256;  // per connection; a user in 200 rooms fits
-  std::chrono::milliseconds connect_timeout{10'000};  // CONNECT must come this soon
-  // Heart-beats offered in CONNECTED: we send at least this often, and want
-  // the client to send at least this often (both 0 = off if the client says 0).
-  std::chrono::milliseconds heartbeat{10'000};
-};
-
-/// What every session shares. Outlives all sessions.
-struct SessionContext {
-  Hub& hub;
-  api::StompApp& app;
-  base::WorkerPool& workers;
-  ops::Registry& metrics;
-  SessionLimits limits;
-  std::atomic<std::uint64_t> next_connection_id{1};
-};
 
 /// Serves STOMP on `transport` until either side closes. `cookie_secret` is
 /// the session cookie of the WebSocket handshake, if any (a CONNECT without

@@ -78,6 +78,9 @@ void Database::give_back(Connection* conn) {
 }
 
 void Database::write(const std::function<void(Connection&)>& fn) {
+  // The turn first, then a connection: a writer waiting its turn holds no
+  // connection that readers could use.
+  std::lock_guard turn(write_mutex_);
   Lease lease = acquire();
   lease->prepare("BEGIN IMMEDIATE").run();
   try {

@@ -1,0 +1,68 @@
+#include "api/room_events.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include <limits>
+
+#include "api/json_body.hpp"
+#include "api/presenters.hpp"
+
+namespace chattwo::api {
+
+std::string room_topic(std::string_view room_id) {
+  std::string topic = "rooms.";
+  topic += room_id;
+  return topic;
+}
+
+std::string message_json(const chat::Message& message) { return boost::json::serialize(message_object(message)); }
+
+std::string read_json(const chat::ReadMark& mark) {
+  boost::json::object o;
+  o["roomId"] = mark.room_id;
+  o["userId"] = mark.user_id;
+  o["lastReadSeq"] = mark.last_read_seq;
+  return boost::json::serialize(o);
+}
+
+chat::Result<chat::SendRequest> parse_send_request(const boost::json::object& body) {
+  chat::SendRequest request;
+  auto client_msg_id = required_string(body, "clientMsgId");
+  if (!client_msg_id) return chat::fail(std::move(client_msg_id).error());
+  request.client_msg_id = std::move(*client_msg_id);
+  auto type = required_string(body, "type");
+  if (!type) return chat::fail(std::move(type).error());
+  request.type = std::move(*type);
+  if (request.type == "text") {
+    auto text = required_string(body, "text");
+    if (!text) return chat::fail(std::move(text).error());
+    request.text = std::move(*text);
+  } else if (request.type == "image") {
+    auto image_id = required_string(body, "imageId");
+    if (!image_id) return chat::fail(std::move(image_id).error());
+    request.image_id = std::move(*image_id);
+  }
+  // Any other type is the service's to refuse, with the same words for
+  // REST and STOMP.
+  return request;
+}
+
+chat::Result<std::int64_t> parse_read_seq(const boost::json::object& body) {
+  const auto* seq = body.if_contains("seq");
+  if (!seq) return chat::fail(chat::Error::validation("seq is required", "seq"));
+  if (seq->is_int64()) return seq->as_int64();
+  if (seq->is_uint64()) return std::numeric_limits<std::int64_t>::max();
+  return chat::fail(chat::Error::validation("seq must be an integer", "seq"));
+}
+
+std::string RoomEvents::message_created(const chat::Message& message) {
+  std::string json = message_json(message);
+  bus_.publish(chat::BusEvent{room_topic(message.room_id), "message", json});
+  return json;
+}
+
+void RoomEvents::read_moved(const chat::ReadMark& mark) {
+  bus_.publish(chat::BusEvent{room_topic(mark.room_id), "read", read_json(mark)});
+}
+
+}  // namespace chattwo::api

@@ -1,0 +1,113 @@
+#include <boost/json/array.hpp>
+
+#include <map>
+
+#include "api/json_body.hpp"
+#include "api/presenters.hpp"
+#include "api/problem.hpp"
+#include "api/room_events.hpp"
+#include "api/routes.hpp"
+
+namespace chattwo::api {
+namespace {
+
+// The Room JSON with each member's User. The caller's own User comes from
+// the request; the others are looked up (a member whose account is gone is
+// left out rather than failing the whole room).
+Response room_response(ApiContext& ctx, int status, const chat::Room& room, const chat::User& caller) {
+  std::map<std::string, chat::User, std::less<>> users;
+  for (const auto& m : room.members) {
+    if (m.user_id == caller.id) {
+      users.emplace(m.user_id, caller);
+    } else if (auto user = ctx.accounts.find_user(m.user_id)) {
+      users.emplace(m.user_id, std::move(*user));
+    }
+  }
+  Response r = json_response(status, room_json(room, users, caller.id));
+  if (status == 201) r.set_header("Location", "/api/v1/rooms/" + room.id);
+  return r;
+}
+
+chat::Result<std::vector<std::string>> member_ids(const boost::json::object& body) {
+  const auto* ids = body.if_contains("memberIds");
+  if (!ids) return chat::fail(chat::Error::validation("memberIds is required", "memberIds"));
+  auto wrong = [] { return chat::fail(chat::Error::validation("memberIds must be an array of user ids", "memberIds")); };
+  if (!ids->is_array()) return wrong();
+  std::vector<std::string> out;
+  out.reserve(ids->as_array().size());
+  for (const auto& id : ids->as_array()) {
+    if (!id.is_string()) return wrong();
+    out.emplace_back(id.as_string());
+  }
+  return out;
+}
+
+Response create_room(ApiContext& ctx, Request& req) {
+  auto caller = ctx.auth.authenticate(req);
+  if (!caller) return to_problem(caller.error());
+  auto body = parse_json_object(req);
+  if (!body) return to_problem(body.error());
+  auto ids = member_ids(*body);
+  if (!ids) return to_problem(ids.error());
+  // A null name is no name, like an absent one.
+  auto name = nullable_string(*body, "name");
+  if (!name) return to_problem(name.error());
+  auto created = ctx.rooms.create_room(caller->user.id, *ids, name->value_or(std::nullopt));
+  if (!created) return to_problem(created.error());
+  return room_response(ctx, created->created ? 201 : 200, created->room, caller->user);
+}
+
+Response get_room(ApiContext& ctx, Request& req) {
+  auto caller = ctx.auth.authenticate(req);
+  if (!caller) return to_problem(caller.error());
+  auto room = ctx.rooms.get_room(caller->user.id, req.path_params.at("id"));
+  if (!room) return to_problem(room.error());
+  return room_response(ctx, 200, *room, caller->user);
+}
+
+Response send_message(ApiContext& ctx, Request& req) {
+  auto caller = ctx.auth.authenticate(req);
+  if (!caller) return to_problem(caller.error());
+  auto body = parse_json_object(req);
+  if (!body) return to_problem(body.error());
+  auto request = parse_send_request(*body);
+  if (!request) return to_problem(request.error());
+  auto sent = ctx.messaging.send(caller->user.id, req.path_params.at("id"), *request);
+  if (!sent) return to_problem(sent.error());
+  // Announced once, when stored; a retry only answers the sender again.
+  Response r;
+  r.status = sent->created ? 201 : 200;
+  r.set_header("Content-Type", "application/json");
+  r.body = sent->created ? ctx.room_events.message_created(sent->message) : message_json(sent->message);
+  return r;
+}
+
+Response mark_read(ApiContext& ctx, Request& req) {
+  auto caller = ctx.auth.authenticate(req);
+  if (!caller) return to_problem(caller.error());
+  auto body = parse_json_object(req);
+  if (!body) return to_problem(body.error());
+  auto seq = parse_read_seq(*body);
+  if (!seq) return to_problem(seq.error());
+  auto mark = ctx.messaging.mark_read(caller->user.id, req.path_params.at("id"), *seq);
+  if (!mark) return to_problem(mark.error());
+  if (mark->moved) ctx.room_events.read_moved(*mark);
+  return no_content();
+}
+
+}  // namespace
+
+std::vector<Route> room_routes(ApiContext& ctx) {
+  const std::size_t json = ctx.max_json_body_bytes;
+  auto with_ctx = [&ctx](Response (*fn)(ApiContext&, Request&)) {
+    return [&ctx, fn](Request& req) { return fn(ctx, req); };
+  };
+  return {
+      {Method::post, "/api/v1/rooms", with_ctx(create_room), json},
+      {Method::get, "/api/v1/rooms/{id}", with_ctx(get_room)},
+      {Method::post, "/api/v1/rooms/{id}/messages", with_ctx(send_message), json},
+      {Method::post, "/api/v1/rooms/{id}/read", with_ctx(mark_read), json},
+  };
+}
+
+}  // namespace chattwo::api

@@ -1,0 +1,47 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace chattwo::chat {
+
+enum class MessageType { text, image, system };
+
+/// "text", "image" or "system", as on the wire and in storage.
+constexpr std::string_view to_string(MessageType type) {
+  switch (type) {
+    case MessageType::text: return "text";
+    case MessageType::image: return "image";
+    case MessageType::system: return "system";
+  }
+  return "text";
+}
+
+/// One message of a room. `seq` is its place in the room: from 1, strictly
+/// increasing with no gaps, the order every member sees.
+struct Message {
+  std::string id;
+  std::string room_id;
+  std::int64_t seq = 0;
+  std::optional<std::string> sender_id;  // absent for system messages
+  MessageType type = MessageType::text;
+  std::string text;  // exactly as sent; empty for images
+  std::optional<std::string> image_id;
+  std::optional<std::string> client_msg_id;  // the sender's idempotency key
+  std::int64_t created_at_ms = 0;
+  /// How many members have last_read_seq < seq, when this value was read
+  /// (always 0 for system messages).
+  std::int64_t unread_count = 0;
+};
+
+/// Where a member's read mark stands after a mark-read. `moved` is false
+/// when it was already at or past the asked seq (nothing to tell the room).
+struct ReadMark {
+  std::string room_id;
+  std::string user_id;
+  std::int64_t last_read_seq = 0;
+  bool moved = false;
+};
+
+}  // namespace chattwo::chat

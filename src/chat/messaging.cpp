@@ -1,0 +1,50 @@
+#include "chat/messaging.hpp"
+
+#include "chat/validation.hpp"
+
+namespace chattwo::chat {
+namespace {
+
+// As RoomService says it: one answer for "no such room" and "not yours".
+Error no_such_room() { return Error::not_found("no room with this id that you are a member of"); }
+
+}  // namespace
+
+Messaging::Messaging(MessageStore& messages, Clock& clock, IdGenerator& ids)
+    : messages_(messages), clock_(clock), ids_(ids) {}
+
+Result<Sent> Messaging::send(std::string_view caller_id, std::string_view room_id, const SendRequest& request) {
+  // Body checks first: they need no storage and tell an outsider nothing
+  // about the room. Membership is checked by the store inside the append,
+  // so a member who leaves meanwhile can't slip a message in.
+  if (auto ok = check_client_msg_id(request.client_msg_id); !ok) return fail(ok.error());
+  if (request.type == "image") {
+    return fail(Error::validation("images arrive later; send type \"text\" for now", "type"));
+  }
+  if (request.type != "text") return fail(Error::validation("type must be \"text\" or \"image\"", "type"));
+  if (auto ok = check_message_text(request.text); !ok) return fail(ok.error());
+
+  Message draft;
+  draft.id = ids_.next_id();
+  draft.room_id = std::string(room_id);
+  draft.sender_id = std::string(caller_id);
+  draft.type = MessageType::text;
+  draft.text = request.text;
+  draft.client_msg_id = request.client_msg_id;
+  draft.created_at_ms = clock_.now_ms();
+  auto appended = messages_.append(draft);
+  if (!appended) {
+    if (appended.error().code == Code::not_found) return fail(no_such_room());
+    return fail(std::move(appended).error());
+  }
+  return Sent{std::move(appended->message), appended->created};
+}
+
+Result<ReadMark> Messaging::mark_read(std::string_view caller_id, std::string_view room_id, std::int64_t seq) {
+  if (seq < 0) return fail(Error::validation("seq must be 0 or more", "seq"));
+  auto mark = messages_.mark_read(room_id, caller_id, seq);
+  if (!mark && mark.error().code == Code::not_found) return fail(no_such_room());
+  return mark;
+}
+
+}  // namespace chattwo::chat

@@ -1,0 +1,56 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "chat/clock.hpp"
+#include "chat/message.hpp"
+#include "chat/message_store.hpp"
+#include "chat/result.hpp"
+
+namespace chattwo::chat {
+
+/// A send as the client asked for it, before any checks (REST and STOMP
+/// both hand it over as parsed from their JSON body).
+struct SendRequest {
+  std::string client_msg_id;
+  std::string type;  // "text" or "image"
+  std::string text;
+  std::optional<std::string> image_id;
+};
+
+/// What send hands back: the message as stored, and whether this call
+/// stored it (false: an idempotent retry, which must not be announced again).
+struct Sent {
+  Message message;
+  bool created = false;
+};
+
+/// Messages and read marks: the one path every send takes, whether it came
+/// over REST or STOMP, so both check the same things. All methods block
+/// (storage): call from a worker.
+class Messaging {
+ public:
+  Messaging(MessageStore& messages, Clock& clock, IdGenerator& ids);
+
+  /// Stores a message from `caller_id` as the room's next seq; the caller's
+  /// read mark moves to it. Code::validation for a bad body (field says
+  /// which), Code::not_found when the caller is not a member, Code::conflict
+  /// when clientMsgId was already used in another room. A repeated
+  /// clientMsgId returns the original message with created = false.
+  Result<Sent> send(std::string_view caller_id, std::string_view room_id, const SendRequest& request);
+
+  /// Moves the caller's read mark to `seq` (clamped to the room's last seq),
+  /// only ever forward: a lower seq is a no-op with moved = false.
+  /// Code::not_found when the caller is not a member; Code::validation for
+  /// a negative seq.
+  Result<ReadMark> mark_read(std::string_view caller_id, std::string_view room_id, std::int64_t seq);
+
+ private:
+  MessageStore& messages_;
+  Clock& clock_;
+  IdGenerator& ids_;
+};
+
+}  // namespace chattwo::chat

@@ -1,0 +1,42 @@
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace chattwo::chat {
+
+enum class RoomKind { direct, group };
+
+/// "direct" or "group", as on the wire and in storage.
+constexpr std::string_view to_string(RoomKind kind) { return kind == RoomKind::direct ? "direct" : "group"; }
+
+/// A user in a room. `joined_seq` is the seq of the first message they may
+/// see (1 for the members a room was created with); `last_read_seq` starts at
+/// joined_seq - 1 and only moves forward.
+struct RoomMember {
+  std::string user_id;
+  std::int64_t joined_seq = 1;
+  std::int64_t last_read_seq = 0;
+};
+
+/// A conversation: "direct" between exactly two users (one per pair), or
+/// "group". `last_seq` is the seq of its newest message (0 before the first).
+struct Room {
+  std::string id;
+  RoomKind kind = RoomKind::group;
+  std::string name;  // 0-80 code points, trimmed; always "" for a direct room
+  std::int64_t created_at_ms = 0;
+  std::int64_t last_seq = 0;
+  std::vector<RoomMember> members;  // in the order they joined
+
+  /// The member entry of `user_id`, or nullptr.
+  const RoomMember* member(std::string_view user_id) const {
+    for (const auto& m : members) {
+      if (m.user_id == user_id) return &m;
+    }
+    return nullptr;
+  }
+};
+
+}  // namespace chattwo::chat

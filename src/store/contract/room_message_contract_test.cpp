@@ -1,0 +1,401 @@
+// The contract of RoomStore and MessageStore, for every adapter. Tests use
+// the ports only; a backend is a factory for a fresh, empty set of stores.
+// A new adapter adds one entry to kBackends (and skips itself with the
+// reason when its service is not running).
+#include <gtest/gtest.h>
+
+#include <stdlib.h>  // mkdtemp
+
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "chat/message_store.hpp"
+#include "chat/room_store.hpp"
+#include "chat/user_store.hpp"
+#include "store/sqlite/database.hpp"
+#include "store/sqlite/sqlite_message_store.hpp"
+#include "store/sqlite/sqlite_room_store.hpp"
+#include "store/sqlite/sqlite_user_store.hpp"
+
+namespace {
+
+using namespace chattwo;
+using chat::Code;
+using chat::Message;
+using chat::MessageType;
+using chat::Room;
+using chat::RoomKind;
+
+constexpr std::int64_t kT0 = 1'795'556'406'123;
+
+/// A fresh, empty set of stores on one backend.
+class Stores {
+ public:
+  virtual ~Stores() = default;
+  virtual chat::UserStore& users() = 0;
+  virtual chat::RoomStore& rooms() = 0;
+  virtual chat::MessageStore& messages() = 0;
+};
+
+class SqliteStores final : public Stores {
+ public:
+  // `file`: a database file in a new temp dir with 4 connections, so
+  // writers on different threads contend as in production; else :memory:.
+  explicit SqliteStores(bool file) {
+    store::sqlite::DatabaseSettings settings{":memory:"};
+    if (file) {
+      std::string pattern = (std::filesystem::temp_directory_path() / "chattwo-contract-XXXXXX").string();
+      if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+      dir_ = pattern;
+      settings = {(dir_ / "chattwo.db").string(), 4};
+    }
+    db_ = std::make_unique<store::sqlite::Database>(settings, kT0);
+    users_ = std::make_unique<store::sqlite::SqliteUserStore>(*db_);
+    rooms_ = std::make_unique<store::sqlite::SqliteRoomStore>(*db_);
+    messages_ = std::make_unique<store::sqlite::SqliteMessageStore>(*db_);
+  }
+  ~SqliteStores() override {
+    messages_.reset();
+    rooms_.reset();
+    users_.reset();
+    db_.reset();
+    if (!dir_.empty()) {
+      std::error_code ec;
+      std::filesystem::remove_all(dir_, ec);
+    }
+  }
+  chat::UserStore& users() override { return *users_; }
+  chat::RoomStore& rooms() override { return *rooms_; }
+  chat::MessageStore& messages() override { return *messages_; }
+
+ private:
+  std::filesystem::path dir_;
+  std::unique_ptr<store::sqlite::Database> db_;
+  std::unique_ptr<store::sqlite::SqliteUserStore> users_;
+  std::unique_ptr<store::sqlite::SqliteRoomStore> rooms_;
+  std::unique_ptr<store::sqlite::SqliteMessageStore> messages_;
+};
+
+struct Backend {
+  std::string name;
+  std::function<std::unique_ptr<Stores>()> make;
+};
+
+// For gtest's messages: the backend's name, not its bytes.
+void PrintTo(const Backend& backend, std::ostream* os) { *os << backend.name; }
+
+const Backend kBackends[] = {
+    {"SqliteMemory", [] { return std::make_unique<SqliteStores>(false); }},
+    {"SqliteFile", [] { return std::make_unique<SqliteStores>(true); }},
+};
+
+class RoomMessageContract : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    stores_ = GetParam().make();
+    for (const char* id : {"alice", "bob", "carol", "dave"}) {
+      chat::User u;
+      u.id = id;
+      u.email = std::string(id) + "@example.test";
+      u.name = id;
+      u.created_at_ms = kT0;
+      ASSERT_TRUE(users().insert(u, ""));
+    }
+  }
+
+  chat::UserStore& users() { return stores_->users(); }
+  chat::RoomStore& rooms() { return stores_->rooms(); }
+  chat::MessageStore& messages() { return stores_->messages(); }
+
+  Room make_room(std::string id, RoomKind kind, std::vector<std::string> members, std::string name = "") {
+    Room room;
+    room.id = std::move(id);
+    room.kind = kind;
+    room.name = std::move(name);
+    room.created_at_ms = kT0;
+    for (auto& m : members) room.members.push_back({std::move(m), 1, 0});
+    return room;
+  }
+
+  Room insert_group(std::string id, std::vector<std::string> members) {
+    Room room = make_room(std::move(id), RoomKind::group, std::move(members), "group");
+    EXPECT_TRUE(rooms().insert(room));
+    return room;
+  }
+
+  Message text(std::string id, std::string room_id, std::string sender, std::string client_msg_id,
+               std::string body = "hi") {
+    Message m;
+    m.id = std::move(id);
+    m.room_id = std::move(room_id);
+    m.sender_id = std::move(sender);
+    m.type = MessageType::text;
+    m.text = std::move(body);
+    m.client_msg_id = std::move(client_msg_id);
+    m.created_at_ms = kT0 + 1;
+    return m;
+  }
+
+  std::unique_ptr<Stores> stores_;
+};
+
+// ------------------------------------------------------------------ rooms
+
+TEST_P(RoomMessageContract, InsertedRoomIsFoundWithMembersInOrder) {
+  Room room = make_room("r1", RoomKind::group, {"carol", "alice", "bob"}, "점심 🍜");
+  ASSERT_TRUE(rooms().insert(room));
+  auto found = rooms().find("r1");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->id, "r1");
+  EXPECT_EQ(found->kind, RoomKind::group);
+  EXPECT_EQ(found->name, "점심 🍜");
+  EXPECT_EQ(found->created_at_ms, kT0);
+  EXPECT_EQ(found->last_seq, 0);
+  ASSERT_EQ(found->members.size(), 3u);
+  EXPECT_EQ(found->members[0].user_id, "carol");
+  EXPECT_EQ(found->members[1].user_id, "alice");
+  EXPECT_EQ(found->members[2].user_id, "bob");
+  for (const auto& m : found->members) {
+    EXPECT_EQ(m.joined_seq, 1);
+    EXPECT_EQ(m.last_read_seq, 0);
+  }
+  EXPECT_FALSE(rooms().find("nope"));
+}
+
+TEST_P(RoomMessageContract, MembershipIsPerRoomAndUser) {
+  insert_group("r1", {"alice", "bob"});
+  EXPECT_TRUE(rooms().is_member("r1", "alice"));
+  EXPECT_TRUE(rooms().is_member("r1", "bob"));
+  EXPECT_FALSE(rooms().is_member("r1", "carol"));
+  EXPECT_FALSE(rooms().is_member("r2", "alice"));
+}
+
+TEST_P(RoomMessageContract, OneDirectRoomPerPairFromEitherSide) {
+  ASSERT_TRUE(rooms().insert(make_room("d1", RoomKind::direct, {"alice", "bob"})));
+  auto from_bob = rooms().find_direct("bob", "alice");
+  ASSERT_TRUE(from_bob);
+  EXPECT_EQ(from_bob->id, "d1");
+  EXPECT_EQ(from_bob->kind, RoomKind::direct);
+  EXPECT_EQ(rooms().find_direct("alice", "bob")->id, "d1");
+  EXPECT_FALSE(rooms().find_direct("alice", "carol"));
+
+  auto second = rooms().insert(make_room("d2", RoomKind::direct, {"bob", "alice"}));
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, Code::conflict);
+  EXPECT_FALSE(rooms().find("d2"));  // nothing half-made
+
+  // A group of the same two is another matter.
+  EXPECT_TRUE(rooms().insert(make_room("g1", RoomKind::group, {"alice", "bob"})));
+}
+
+TEST_P(RoomMessageContract, DuplicateRoomIdIsAConflict) {
+  insert_group("r1", {"alice"});
+  auto again = rooms().insert(make_room("r1", RoomKind::group, {"bob"}));
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, Code::conflict);
+}
+
+// --------------------------------------------------------------- messages
+
+TEST_P(RoomMessageContract, AppendTakesConsecutiveSeqsAndStoresExactly) {
+  insert_group("r1", {"alice", "bob", "carol"});
+  const std::string korean = "안녕하세요 👋🏽 — \"quotes\" \\ \n\t and a NUL:";
+  std::string with_nul = korean;
+  with_nul.push_back('\0');
+  with_nul += "end";
+  auto first = messages().append(text("m1", "r1", "alice", "c1", with_nul));
+  ASSERT_TRUE(first) << first.error().detail;
+  EXPECT_TRUE(first->created);
+  EXPECT_EQ(first->message.seq, 1);
+  EXPECT_EQ(first->message.id, "m1");
+  EXPECT_EQ(first->message.room_id, "r1");
+  EXPECT_EQ(first->message.sender_id, "alice");
+  EXPECT_EQ(first->message.type, MessageType::text);
+  EXPECT_EQ(first->message.text, with_nul);
+  EXPECT_EQ(first->message.client_msg_id, "c1");
+  EXPECT_EQ(first->message.created_at_ms, kT0 + 1);
+  EXPECT_EQ(first->message.unread_count, 2);  // bob and carol
+
+  auto second = messages().append(text("m2", "r1", "bob", "c1"));  // same key, other sender
+  ASSERT_TRUE(second);
+  EXPECT_TRUE(second->created);
+  EXPECT_EQ(second->message.seq, 2);
+  EXPECT_EQ(second->message.unread_count, 2);  // alice (her mark is at 1) and carol
+
+  EXPECT_EQ(rooms().find("r1")->last_seq, 2);
+}
+
+TEST_P(RoomMessageContract, SeqsArePerRoom) {
+  insert_group("r1", {"alice"});
+  insert_group("r2", {"alice"});
+  EXPECT_EQ(messages().append(text("m1", "r1", "alice", "a"))->message.seq, 1);
+  EXPECT_EQ(messages().append(text("m2", "r2", "alice", "b"))->message.seq, 1);
+  EXPECT_EQ(messages().append(text("m3", "r1", "alice", "c"))->message.seq, 2);
+}
+
+TEST_P(RoomMessageContract, AppendMovesTheSendersReadMark) {
+  insert_group("r1", {"alice", "bob"});
+  ASSERT_TRUE(messages().append(text("m1", "r1", "bob", "b1")));
+  ASSERT_TRUE(messages().append(text("m2", "r1", "bob", "b2")));
+  ASSERT_TRUE(messages().append(text("m3", "r1", "alice", "a1")));
+  auto room = rooms().find("r1");
+  EXPECT_EQ(room->member("alice")->last_read_seq, 3);
+  EXPECT_EQ(room->member("bob")->last_read_seq, 2);
+  EXPECT_EQ(messages().count_unread("r1", 1), 0);
+  EXPECT_EQ(messages().count_unread("r1", 3), 1);
+}
+
+TEST_P(RoomMessageContract, RepeatedClientMsgIdReturnsTheOriginal) {
+  insert_group("r1", {"alice", "bob"});
+  auto first = messages().append(text("m1", "r1", "alice", "same", "first"));
+  ASSERT_TRUE(first);
+  auto retry = messages().append(text("m2", "r1", "alice", "same", "second"));
+  ASSERT_TRUE(retry);
+  EXPECT_FALSE(retry->created);
+  EXPECT_EQ(retry->message.id, "m1");
+  EXPECT_EQ(retry->message.seq, 1);
+  EXPECT_EQ(retry->message.text, "first");
+  EXPECT_EQ(retry->message.unread_count, 1);
+  EXPECT_EQ(rooms().find("r1")->last_seq, 1);  // nothing new
+
+  // The answer reports unread as of now.
+  ASSERT_TRUE(messages().mark_read("r1", "bob", 1));
+  EXPECT_EQ(messages().append(text("m3", "r1", "alice", "same"))->message.unread_count, 0);
+}
+
+TEST_P(RoomMessageContract, ClientMsgIdReusedInAnotherRoomIsAConflict) {
+  insert_group("r1", {"alice"});
+  insert_group("r2", {"alice"});
+  ASSERT_TRUE(messages().append(text("m1", "r1", "alice", "k")));
+  auto other = messages().append(text("m2", "r2", "alice", "k"));
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().code, Code::conflict);
+  EXPECT_EQ(rooms().find("r2")->last_seq, 0);
+}
+
+TEST_P(RoomMessageContract, NonMembersAndUnknownRoomsCannotAppend) {
+  insert_group("r1", {"alice"});
+  auto outsider = messages().append(text("m1", "r1", "bob", "k"));
+  ASSERT_FALSE(outsider);
+  EXPECT_EQ(outsider.error().code, Code::not_found);
+  auto nowhere = messages().append(text("m2", "zz", "alice", "k"));
+  ASSERT_FALSE(nowhere);
+  EXPECT_EQ(nowhere.error().code, Code::not_found);
+  EXPECT_EQ(rooms().find("r1")->last_seq, 0);  // no seq was used up
+}
+
+TEST_P(RoomMessageContract, SystemMessagesNeedNoSenderAndAreNeverUnread) {
+  insert_group("r1", {"alice", "bob"});
+  Message system;
+  system.id = "s1";
+  system.room_id = "r1";
+  system.type = MessageType::system;
+  system.text = "alice invited bob";
+  system.created_at_ms = kT0;
+  auto stored = messages().append(system);
+  ASSERT_TRUE(stored) << stored.error().detail;
+  EXPECT_EQ(stored->message.seq, 1);
+  EXPECT_FALSE(stored->message.sender_id);
+  EXPECT_EQ(stored->message.unread_count, 0);
+  EXPECT_EQ(messages().append(text("m1", "r1", "alice", "k"))->message.seq, 2);
+}
+
+TEST_P(RoomMessageContract, ReadMarksMoveOnlyForwardAndStopAtTheLastSeq) {
+  insert_group("r1", {"alice", "bob"});
+  for (int i = 1; i <= 5; ++i) {
+    ASSERT_TRUE(messages().append(text("m" + std::to_string(i), "r1", "alice", "k" + std::to_string(i))));
+  }
+  auto three = messages().mark_read("r1", "bob", 3);
+  ASSERT_TRUE(three);
+  EXPECT_TRUE(three->moved);
+  EXPECT_EQ(three->last_read_seq, 3);
+  EXPECT_EQ(three->room_id, "r1");
+  EXPECT_EQ(three->user_id, "bob");
+
+  auto back = messages().mark_read("r1", "bob", 2);
+  ASSERT_TRUE(back);
+  EXPECT_FALSE(back->moved);
+  EXPECT_EQ(back->last_read_seq, 3);
+  EXPECT_FALSE(messages().mark_read("r1", "bob", 3)->moved);
+
+  auto far = messages().mark_read("r1", "bob", 1'000'000);
+  ASSERT_TRUE(far);
+  EXPECT_TRUE(far->moved);
+  EXPECT_EQ(far->last_read_seq, 5);
+  EXPECT_EQ(rooms().find("r1")->member("bob")->last_read_seq, 5);
+  EXPECT_EQ(messages().count_unread("r1", 5), 0);
+}
+
+TEST_P(RoomMessageContract, OnlyMembersHaveReadMarks) {
+  insert_group("r1", {"alice"});
+  auto outsider = messages().mark_read("r1", "bob", 1);
+  ASSERT_FALSE(outsider);
+  EXPECT_EQ(outsider.error().code, Code::not_found);
+  auto nowhere = messages().mark_read("zz", "alice", 1);
+  ASSERT_FALSE(nowhere);
+  EXPECT_EQ(nowhere.error().code, Code::not_found);
+}
+
+TEST_P(RoomMessageContract, UnreadCountsFollowReadMarks) {
+  insert_group("r1", {"alice", "bob", "carol", "dave"});
+  auto m = messages().append(text("m1", "r1", "alice", "k"));
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->message.unread_count, 3);
+  ASSERT_TRUE(messages().mark_read("r1", "bob", 1));
+  EXPECT_EQ(messages().count_unread("r1", 1), 2);
+  ASSERT_TRUE(messages().mark_read("r1", "carol", 1));
+  ASSERT_TRUE(messages().mark_read("r1", "dave", 1));
+  EXPECT_EQ(messages().count_unread("r1", 1), 0);
+  EXPECT_EQ(messages().count_unread("r1", 2), 4);  // a seq not yet sent: nobody has read it
+}
+
+TEST_P(RoomMessageContract, ConcurrentAppendsGetEverySeqOnce) {
+  insert_group("r1", {"alice", "bob", "carol", "dave"});
+  const std::vector<std::string> senders = {"alice", "bob", "carol", "dave"};
+  constexpr int kEach = 50;
+  std::vector<std::vector<std::int64_t>> seqs(senders.size());
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < senders.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        // Every other send is retried at once: the retry must add nothing.
+        const std::string key = "k" + std::to_string(i);
+        auto sent = messages().append(text(senders[t] + key, "r1", senders[t], key));
+        if (!sent) {
+          ADD_FAILURE() << sent.error().detail;
+          return;
+        }
+        seqs[t].push_back(sent->message.seq);
+        if (i % 2 == 0) {
+          auto retry = messages().append(text(senders[t] + key + "-retry", "r1", senders[t], key));
+          if (!retry || retry->created || retry->message.seq != sent->message.seq) {
+            ADD_FAILURE() << "retry of " << key << " was not answered with the original";
+          }
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+
+  std::vector<std::int64_t> all;
+  for (const auto& s : seqs) {
+    EXPECT_TRUE(std::is_sorted(s.begin(), s.end())) << "one sender's seqs increase";
+    all.insert(all.end(), s.begin(), s.end());
+  }
+  std::sort(all.begin(), all.end());
+  std::vector<std::int64_t> expected(senders.size() * kEach);
+  for (std::size_t i = 0; i < expected.size(); ++i) expected[i] = static_cast<std::int64_t>(i) + 1;
+  EXPECT_EQ(all, expected);
+  EXPECT_EQ(rooms().find("r1")->last_seq, static_cast<std::int64_t>(expected.size()));
+}
+
+INSTANTIATE_TEST_SUITE_P(All, RoomMessageContract, ::testing::ValuesIn(kBackends),
+                         [](const ::testing::TestParamInfo<Backend>& info) { return info.param.name; });
+
+}  // namespace

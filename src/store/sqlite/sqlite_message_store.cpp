@@ -1,0 +1,149 @@
+#include "store/sqlite/sqlite_message_store.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+
+#include "store/sqlite/statement.hpp"
+
+namespace chattwo::store::sqlite {
+namespace {
+
+constexpr std::string_view kMessageColumns =
+    "id, room_id, seq, sender_id, type, text, image_id, client_msg_id, created_at";
+
+chat::MessageType message_type(const std::string& text) {
+  if (text == "image") return chat::MessageType::image;
+  if (text == "system") return chat::MessageType::system;
+  return chat::MessageType::text;
+}
+
+chat::Message read_message(const Statement& row) {
+  chat::Message m;
+  m.id = row.text(0);
+  m.room_id = row.text(1);
+  m.seq = row.integer(2);
+  m.sender_id = row.optional_text(3);
+  m.type = message_type(row.text(4));
+  m.text = row.text(5);
+  m.image_id = row.optional_text(6);
+  m.client_msg_id = row.optional_text(7);
+  m.created_at_ms = row.integer(8);
+  return m;
+}
+
+std::int64_t count_unread_on(Connection& conn, std::string_view room_id, std::int64_t seq) {
+  Statement q = conn.prepare("SELECT COUNT(*) FROM room_members WHERE room_id = ?1 AND last_read_seq < ?2");
+  q.bind(1, room_id).bind(2, seq);
+  q.step();
+  return q.integer(0);
+}
+
+// System messages never count as unread (API.md).
+std::int64_t unread_of(Connection& conn, const chat::Message& m) {
+  return m.type == chat::MessageType::system ? 0 : count_unread_on(conn, m.room_id, m.seq);
+}
+
+}  // namespace
+
+chat::Result<chat::Appended> SqliteMessageStore::append(const chat::Message& draft) {
+  std::optional<chat::Appended> out;
+  std::optional<chat::Error> refused;
+  db_.write([&](Connection& conn) {
+    // A retry finds its original under the same write lock that any
+    // concurrent first attempt holds, so the two can't both insert.
+    if (draft.sender_id && draft.client_msg_id) {
+      Statement q = conn.prepare("SELECT " + std::string(kMessageColumns) +
+                                 " FROM messages WHERE sender_id = ?1 AND client_msg_id = ?2");
+      q.bind(1, draft.sender_id).bind(2, draft.client_msg_id);
+      if (q.step()) {
+        chat::Message original = read_message(q);
+        if (original.room_id != draft.room_id) {
+          refused = chat::Error::conflict("clientMsgId was already used for a message in another room");
+          return;
+        }
+        original.unread_count = unread_of(conn, original);
+        out = chat::Appended{std::move(original), false};
+        return;
+      }
+    }
+
+    // Take the next seq, and for a sender only as a member: the membership
+    // check and the counter are one statement, so nobody who has left can
+    // still post.
+    std::int64_t seq = 0;
+    {
+      Statement next = conn.prepare(
+          "UPDATE rooms SET last_seq = last_seq + 1, last_activity_at = max(last_activity_at, ?2)"
+          " WHERE id = ?1 AND (?3 IS NULL OR EXISTS"
+          " (SELECT 1 FROM room_members WHERE room_id = ?1 AND user_id = ?3))"
+          " RETURNING last_seq");
+      next.bind(1, draft.room_id).bind(2, draft.created_at_ms).bind(3, draft.sender_id);
+      if (!next.step()) {
+        refused = chat::Error::not_found("no such room, or the sender is not a member");
+        return;
+      }
+      seq = next.integer(0);
+      next.run();
+    }
+
+    Statement insert = conn.prepare(
+        "INSERT INTO messages (id, room_id, seq, sender_id, type, text, image_id, client_msg_id, created_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    insert.bind(1, draft.id).bind(2, draft.room_id).bind(3, seq).bind(4, draft.sender_id);
+    insert.bind(5, chat::to_string(draft.type)).bind(6, draft.text).bind(7, draft.image_id);
+    insert.bind(8, draft.client_msg_id).bind(9, draft.created_at_ms);
+    insert.run();
+
+    // The sender has read what they wrote (and everything before it).
+    if (draft.sender_id) {
+      Statement read = conn.prepare(
+          "UPDATE room_members SET last_read_seq = ?3 WHERE room_id = ?1 AND user_id = ?2 AND last_read_seq < ?3");
+      read.bind(1, draft.room_id).bind(2, *draft.sender_id).bind(3, seq).run();
+    }
+
+    chat::Message stored = draft;
+    stored.seq = seq;
+    stored.unread_count = unread_of(conn, stored);
+    out = chat::Appended{std::move(stored), true};
+  });
+  if (refused) return chat::fail(std::move(*refused));
+  return std::move(*out);
+}
+
+chat::Result<chat::ReadMark> SqliteMessageStore::mark_read(std::string_view room_id, std::string_view user_id,
+                                                           std::int64_t seq) {
+  std::optional<chat::ReadMark> mark;
+  db_.write([&](Connection& conn) {
+    std::int64_t current = 0;
+    std::int64_t last_seq = 0;
+    {
+      Statement q = conn.prepare(
+          "SELECT m.last_read_seq, r.last_seq FROM room_members m JOIN rooms r ON r.id = m.room_id"
+          " WHERE m.room_id = ?1 AND m.user_id = ?2");
+      q.bind(1, room_id).bind(2, user_id);
+      if (!q.step()) return;
+      current = q.integer(0);
+      last_seq = q.integer(1);
+    }
+    // A client may claim to have read past the end (a stale or made-up
+    // seq): it has read at most what exists.
+    const std::int64_t target = std::min(seq, last_seq);
+    mark = chat::ReadMark{std::string(room_id), std::string(user_id), current, false};
+    if (target <= current) return;
+    Statement update =
+        conn.prepare("UPDATE room_members SET last_read_seq = ?3 WHERE room_id = ?1 AND user_id = ?2");
+    update.bind(1, room_id).bind(2, user_id).bind(3, target).run();
+    mark->last_read_seq = target;
+    mark->moved = true;
+  });
+  if (!mark) return chat::fail(chat::Error::not_found("no such room, or the user is not a member"));
+  return std::move(*mark);
+}
+
+std::int64_t SqliteMessageStore::count_unread(std::string_view room_id, std::int64_t seq) {
+  auto lease = db_.acquire();
+  return count_unread_on(*lease, room_id, seq);
+}
+
+}  // namespace chattwo::store::sqlite

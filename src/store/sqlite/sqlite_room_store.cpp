@@ -1,0 +1,99 @@
+#include "store/sqlite/sqlite_room_store.hpp"
+
+#include <string>
+
+#include "store/sqlite/statement.hpp"
+
+namespace chattwo::store::sqlite {
+namespace {
+
+// The unique key of the direct room between two users: their ids sorted and
+// joined by a space, so both sides find (and can create) only the same one.
+std::string direct_key(std::string_view a, std::string_view b) {
+  if (b < a) std::swap(a, b);
+  std::string key(a);
+  key += ' ';
+  key += b;
+  return key;
+}
+
+// One statement for the room and its members: a single read is a
+// consistent snapshot, so last_seq and the read marks can't disagree.
+constexpr std::string_view kRoomWithMembers =
+    "SELECT r.id, r.kind, r.name, r.created_at, r.last_seq, m.user_id, m.joined_seq, m.last_read_seq"
+    " FROM rooms r JOIN room_members m ON m.room_id = r.id";
+// Members in the order they joined: by joined_seq, then by insertion.
+constexpr std::string_view kMemberOrder = " ORDER BY m.joined_seq, m.rowid";
+
+std::optional<chat::Room> read_room(Statement& q) {
+  std::optional<chat::Room> room;
+  while (q.step()) {
+    if (!room) {
+      room.emplace();
+      room->id = q.text(0);
+      room->kind = q.text(1) == "direct" ? chat::RoomKind::direct : chat::RoomKind::group;
+      room->name = q.text(2);
+      room->created_at_ms = q.integer(3);
+      room->last_seq = q.integer(4);
+    }
+    room->members.push_back({q.text(5), q.integer(6), q.integer(7)});
+  }
+  return room;
+}
+
+}  // namespace
+
+chat::Result<void> SqliteRoomStore::insert(const chat::Room& room) {
+  const bool direct = room.kind == chat::RoomKind::direct;
+  if (direct && room.members.size() != 2) {
+    return chat::fail(chat::Error::internal("a direct room has exactly two members"));
+  }
+  try {
+    db_.write([&](Connection& conn) {
+      Statement q = conn.prepare(
+          "INSERT INTO rooms (id, kind, name, direct_key, created_at, last_seq, last_activity_at)"
+          " VALUES (?1, ?2, ?3, ?4, ?5, 0, ?5)");
+      q.bind(1, room.id).bind(2, chat::to_string(room.kind)).bind(3, room.name);
+      q.bind(4, direct ? std::optional<std::string>(direct_key(room.members[0].user_id, room.members[1].user_id))
+                       : std::nullopt);
+      q.bind(5, room.created_at_ms);
+      q.run();
+      for (const auto& m : room.members) {
+        Statement add = conn.prepare(
+            "INSERT INTO room_members (room_id, user_id, joined_seq, last_read_seq, joined_at)"
+            " VALUES (?1, ?2, ?3, ?4, ?5)");
+        add.bind(1, room.id).bind(2, m.user_id).bind(3, m.joined_seq).bind(4, m.last_read_seq);
+        add.bind(5, room.created_at_ms).run();
+      }
+    });
+  } catch (const SqliteError& e) {
+    if (e.is_unique_violation()) return chat::fail(chat::Error::conflict("the room exists"));
+    if (e.code() == SQLITE_CONSTRAINT_FOREIGNKEY) return chat::fail(chat::Error::not_found("no user with this id"));
+    throw;
+  }
+  return {};
+}
+
+std::optional<chat::Room> SqliteRoomStore::find(std::string_view room_id) {
+  auto lease = db_.acquire();
+  Statement q = lease->prepare(std::string(kRoomWithMembers) + " WHERE r.id = ?1" + std::string(kMemberOrder));
+  q.bind(1, room_id);
+  return read_room(q);
+}
+
+std::optional<chat::Room> SqliteRoomStore::find_direct(std::string_view user_a, std::string_view user_b) {
+  auto lease = db_.acquire();
+  Statement q =
+      lease->prepare(std::string(kRoomWithMembers) + " WHERE r.direct_key = ?1" + std::string(kMemberOrder));
+  q.bind(1, direct_key(user_a, user_b));
+  return read_room(q);
+}
+
+bool SqliteRoomStore::is_member(std::string_view room_id, std::string_view user_id) {
+  auto lease = db_.acquire();
+  Statement q = lease->prepare("SELECT 1 FROM room_members WHERE room_id = ?1 AND user_id = ?2");
+  q.bind(1, room_id).bind(2, user_id);
+  return q.step();
+}
+
+}  // namespace chattwo::store::sqlite
