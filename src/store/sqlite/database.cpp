@@ -77,18 +77,61 @@ void Database::give_back(Connection* conn) {
   available_.notify_one();
 }
 
+// Group commit, leader/follower style: every writer queues its job; whoever
+// finds no batch running becomes the leader, takes all that is queued, runs
+// it in ONE transaction (each job in its own savepoint, so one job's failure
+// undoes only that job), commits once, and wakes the others. Under load a
+// commit (and its WAL append) serves many writes; alone, a writer commits at
+// once. No job returns before the commit that made it durable.
 void Database::write(const std::function<void(Connection&)>& fn) {
-  // The turn first, then a connection: a writer waiting its turn holds no
-  // connection that readers could use.
-  std::lock_guard turn(write_mutex_);
+  WriteJob job{&fn};
+  std::unique_lock lock(group_mutex_);
+  pending_.push_back(&job);
+  while (!job.done) {
+    if (leader_active_) {
+      group_done_.wait(lock);
+      continue;
+    }
+    leader_active_ = true;
+    std::vector<WriteJob*> batch;
+    batch.swap(pending_);
+    lock.unlock();
+    run_batch(batch);
+    lock.lock();
+    for (WriteJob* j : batch) j->done = true;
+    leader_active_ = false;
+    group_done_.notify_all();
+  }
+  if (job.error) std::rethrow_exception(job.error);
+}
+
+void Database::run_batch(const std::vector<WriteJob*>& batch) {
+  // The lease is taken by the leader only: a queued writer holds none.
   Lease lease = acquire();
-  lease->prepare("BEGIN IMMEDIATE").run();
+  Connection& conn = *lease;
   try {
-    fn(*lease);
-    lease->prepare("COMMIT").run();
+    conn.prepare("BEGIN IMMEDIATE").run();
+    for (WriteJob* job : batch) {
+      conn.prepare("SAVEPOINT job").run();
+      try {
+        (*job->fn)(conn);
+        conn.prepare("RELEASE job").run();
+      } catch (...) {
+        job->error = std::current_exception();
+        conn.prepare("ROLLBACK TO job").run();
+        conn.prepare("RELEASE job").run();
+      }
+    }
+    conn.prepare("COMMIT").run();
+    batches_.fetch_add(1, std::memory_order_relaxed);
+    batched_writes_.fetch_add(batch.size(), std::memory_order_relaxed);
   } catch (...) {
+    // BEGIN or COMMIT failed (disk full, I/O error): nothing of the batch is
+    // durable, so every job fails.
     if (!sqlite3_get_autocommit(lease.get())) exec(lease.get(), "ROLLBACK");
-    throw;
+    for (WriteJob* job : batch) {
+      if (!job->error) job->error = std::current_exception();
+    }
   }
 }
 

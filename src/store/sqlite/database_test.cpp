@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <filesystem>
+#include <thread>
+#include <unistd.h>
+
 using namespace chattwo::store::sqlite;
 
 TEST(Database, CachedStatementsAreReusedAndNeverShared) {
@@ -40,4 +45,39 @@ TEST(Database, FailedWriteRollsBack) {
 TEST(Database, PingAnswers) {
   Database db(DatabaseSettings{":memory:"}, 0);
   EXPECT_TRUE(db.ping());
+}
+
+TEST(Database, ConcurrentWritesCommitTogetherAndFailAlone) {
+  const auto dir = std::filesystem::temp_directory_path() / ("chattwo-db-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    Database db(DatabaseSettings{(dir / "t.db").string(), 8}, 0);
+    std::vector<std::thread> threads;
+    std::atomic<int> failures = 0;
+    for (int t = 0; t < 8; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < 100; ++i) {
+          try {
+            db.write([&](Connection& c) {
+              const std::string id = "u" + std::to_string(t) + "-" + std::to_string(i);
+              auto q = c.prepare("INSERT INTO users (id, name, created_at) VALUES (?1, 'n', 0)");
+              q.bind(1, id).run();
+              if (i % 10 == 9) throw std::runtime_error("this one fails");  // after its insert
+            });
+          } catch (const std::runtime_error&) {
+            ++failures;
+          }
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(failures.load(), 80);
+    auto lease = db.acquire();
+    Statement q = lease->prepare("SELECT COUNT(*) FROM users");
+    q.step();
+    EXPECT_EQ(q.integer(0), 720);  // each failed write undone alone, every other one kept
+    EXPECT_EQ(db.batched_writes(), 800u);
+    EXPECT_LE(db.batches(), 800u);
+  }
+  std::filesystem::remove_all(dir);
 }
