@@ -409,6 +409,8 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn, List
         // From here the connection belongs to the WebSocket. A drain may
         // close it like an idle one: STOMP clients reconnect and catch up.
         conn->idle = true;
+        buffer.clear();  // a WebSocket reads through its own buffers from here
+        buffer.shrink_to_fit();
         auto refused = co_await serve_websocket(conn->stream, parser.release(), req, origins, *parts.stomp);
         conn->idle = false;
         if (refused) {

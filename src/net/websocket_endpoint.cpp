@@ -67,7 +67,12 @@ class WebSocketTransport final : public stomp::broker::Transport {
       if (timed_out) spdlog::info("websocket: no data within {} ms, closed", timeout.count());
       co_return std::nullopt;
     }
-    co_return beast::buffers_to_string(buffer_.data());
+    std::string text = beast::buffers_to_string(buffer_.data());
+    // An idle connection keeps no read buffer: 10,000 of them would hold
+    // tens of MB for nothing (API targets ~10 KiB per idle connection).
+    buffer_.clear();
+    buffer_.shrink_to_fit();
+    co_return text;
   }
 
   asio::awaitable<bool> write(const std::vector<stomp::broker::OutFrame>& frames) override {
@@ -133,6 +138,7 @@ asio::awaitable<std::optional<api::Response>> serve_websocket(beast::tcp_stream&
   }));
   auto [ec] = co_await ws.async_accept(request, kTuple);
   if (ec) co_return std::nullopt;  // the handshake failed; Beast answered it
+  request = {};  // its headers are not needed for the life of the connection
 
   WebSocketTransport transport(ws);
   co_await stomp::broker::serve_stomp(transport, stomp, cookie);
