@@ -25,6 +25,7 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 // A WebSocket message may hold several STOMP frames; each is at most 64 KiB
 // (the parser enforces it with an ERROR frame), the message a little more.
 constexpr std::size_t kMaxMessageBytes = 1 << 20;
+constexpr std::size_t kReadStepBytes = 512;
 
 // The first STOMP subprotocol the client offers, newest first as offered.
 std::string pick_subprotocol(std::string_view offered) {
@@ -61,7 +62,14 @@ class WebSocketTransport final : public stomp::broker::Transport {
         ws_.next_layer().socket().close(ignored);
       });
     }
-    auto [ec, n] = co_await ws_.async_read(buffer_, kTuple);
+    // Read a message in small steps: while a connection idles, its pending
+    // read holds only kReadStepBytes of buffer (a whole-message read would
+    // hold ~1.5 KiB per idle connection).
+    boost::system::error_code ec;
+    do {
+      auto [step_ec, n] = co_await ws_.async_read_some(buffer_, kReadStepBytes, kTuple);
+      ec = step_ec;
+    } while (!ec && !ws_.is_message_done());
     timer_.cancel();
     if (ec) {
       if (timed_out) spdlog::info("websocket: no data within {} ms, closed", timeout.count());
@@ -111,7 +119,7 @@ class WebSocketTransport final : public stomp::broker::Transport {
 
 asio::awaitable<std::optional<api::Response>> serve_websocket(beast::tcp_stream& stream,
                                                                http::request<http::string_body> request,
-                                                               const api::Request& req,
+                                                               api::Request req,
                                                                const api::OriginPolicy& origins,
                                                                stomp::broker::SessionContext& stomp) {
   if (!websocket::is_upgrade(request)) {
@@ -138,7 +146,8 @@ asio::awaitable<std::optional<api::Response>> serve_websocket(beast::tcp_stream&
   }));
   auto [ec] = co_await ws.async_accept(request, kTuple);
   if (ec) co_return std::nullopt;  // the handshake failed; Beast answered it
-  request = {};  // its headers are not needed for the life of the connection
+  request = {};  // neither is needed for the life of the connection
+  req = {};
 
   WebSocketTransport transport(ws);
   co_await stomp::broker::serve_stomp(transport, stomp, cookie);

@@ -15,10 +15,11 @@
 namespace chattwo::net {
 
 /// Upgrades `stream` to a WebSocket and serves STOMP on it until it closes.
+/// `req` needs only the Origin, Host, Cookie and Sec-WebSocket-Protocol headers.
 /// Returns the HTTP answer instead when the handshake is refused (not an
 /// upgrade, or a foreign Origin): then the caller writes it.
 boost::asio::awaitable<std::optional<api::Response>> serve_websocket(
     boost::beast::tcp_stream& stream, boost::beast::http::request<boost::beast::http::string_body> request,
-    const api::Request& req, const api::OriginPolicy& origins, stomp::broker::SessionContext& stomp);
+    api::Request req, const api::OriginPolicy& origins, stomp::broker::SessionContext& stomp);
 
 }  // namespace chattwo::net
