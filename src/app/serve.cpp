@@ -147,7 +147,8 @@ int serve(ops::Settings settings) {
   store::sqlite::SqliteRoomStore room_store(db);
   store::sqlite::SqliteMessageStore message_store(db);
   chat::RoomService rooms(room_store, users, clock, ids);
-  chat::Messaging messaging(message_store, clock, ids);
+  chat::SendRateLimiter send_limiter(settings.max_send_rate);
+  chat::Messaging messaging(message_store, clock, ids, &send_limiter);
   bus::local::LocalEventBus bus;
   api::RoomEvents room_events(bus);
   api::ApiContext ctx{accounts, request_auth, clock, health, metrics,

@@ -10,8 +10,8 @@ Error no_such_room() { return Error::not_found("no room with this id that you ar
 
 }  // namespace
 
-Messaging::Messaging(MessageStore& messages, Clock& clock, IdGenerator& ids)
-    : messages_(messages), clock_(clock), ids_(ids) {}
+Messaging::Messaging(MessageStore& messages, Clock& clock, IdGenerator& ids, SendRateLimiter* limiter)
+    : messages_(messages), clock_(clock), ids_(ids), limiter_(limiter) {}
 
 Result<Sent> Messaging::send(std::string_view caller_id, std::string_view room_id, const SendRequest& request) {
   // Body checks first: they need no storage and tell an outsider nothing
@@ -23,6 +23,11 @@ Result<Sent> Messaging::send(std::string_view caller_id, std::string_view room_i
   }
   if (request.type != "text") return fail(Error::validation("type must be \"text\" or \"image\"", "type"));
   if (auto ok = check_message_text(request.text); !ok) return fail(ok.error());
+  if (limiter_ && !limiter_->try_send(caller_id, clock_.now_ms())) {
+    Error e{Code::rate_limited, "you are sending too fast; slow down"};
+    e.retry_after_s = 1;
+    return fail(std::move(e));
+  }
 
   Message draft;
   draft.id = ids_.next_id();

@@ -7,6 +7,7 @@
 #include "chat/clock.hpp"
 #include "chat/message.hpp"
 #include "chat/message_store.hpp"
+#include "chat/send_rate_limiter.hpp"
 #include "chat/result.hpp"
 
 namespace chattwo::chat {
@@ -32,7 +33,8 @@ struct Sent {
 /// (storage): call from a worker.
 class Messaging {
  public:
-  Messaging(MessageStore& messages, Clock& clock, IdGenerator& ids);
+  /// `limiter` may be null (no send rate limit).
+  Messaging(MessageStore& messages, Clock& clock, IdGenerator& ids, SendRateLimiter* limiter = nullptr);
 
   /// Stores a message from `caller_id` as the room's next seq; the caller's
   /// read mark moves to it. Code::validation for a bad body (field says
@@ -51,6 +53,7 @@ class Messaging {
   MessageStore& messages_;
   Clock& clock_;
   IdGenerator& ids_;
+  SendRateLimiter* limiter_;
 };
 
 }  // namespace chattwo::chat

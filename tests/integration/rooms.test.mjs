@@ -321,3 +321,31 @@ describe('reading', () => {
     assert.equal(retry.body.unreadCount, 1, 'only Ben is left');
   });
 });
+
+describe('send rate limit', () => {
+  it('answers 429 with Retry-After past the burst (--max-send-rate 1: bursts of 4)', async () => {
+    const limited = await startServer({ args: ['--max-send-rate', '1'] });
+    try {
+      const a = new Client(limited.url);
+      await a.signup();
+      const b = new Client(limited.url);
+      await b.signup();
+      const room = await a.post('/api/v1/rooms', { memberIds: [b.user.id], name: 'rate' });
+      assert.equal(room.status, 201, room.text);
+      const statuses = [];
+      for (let i = 0; i < 20; i += 1) {
+        const res = await a.post(`/api/v1/rooms/${room.body.id}/messages`, { clientMsgId: `r${i}`, type: 'text', text: `m${i}` });
+        statuses.push(res.status);
+        if (res.status === 429) {
+          assert.equal(res.body.type, 'rate-limited');
+          assert.match(res.headers.get('retry-after') ?? '', /^[1-9]\d*$/);
+          break;
+        }
+      }
+      assert.ok(statuses.includes(429), `statuses: ${statuses.join(',')}`);
+      assert.ok(statuses.filter((s) => s === 201).length >= 4, 'the burst of 4 goes through');
+    } finally {
+      await limited.stop();
+    }
+  });
+});
