@@ -55,10 +55,17 @@ Response log_in(ApiContext& ctx, Request& req) {
   return signed_in(ctx, 200, *result);
 }
 
+// Revokes a session in storage, then tells every node to close the STOMP
+// connections it opened (API.md: "revoked everywhere").
+void revoke_everywhere(ApiContext& ctx, const chat::Session& session) {
+  ctx.accounts.revoke(session);
+  ctx.bus.publish(chat::BusEvent{"sessions." + session.id, "revoke", ""});
+}
+
 Response log_out(ApiContext& ctx, Request& req) {
   auto caller = ctx.auth.authenticate(req);
   if (!caller) return to_problem(caller.error());
-  ctx.accounts.revoke(caller->session);
+  revoke_everywhere(ctx, caller->session);
   Response r = no_content();
   r.set_header("Set-Cookie", ctx.auth.cleared_cookie());
   return r;
@@ -102,7 +109,7 @@ Response revoke_current_token(ApiContext& ctx, Request& req) {
   }
   auto caller = ctx.auth.authenticate(req);
   if (!caller) return to_problem(caller.error());
-  ctx.accounts.revoke(caller->session);
+  revoke_everywhere(ctx, caller->session);
   return no_content();
 }
 

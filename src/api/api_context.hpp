@@ -7,6 +7,7 @@
 #include "api/room_events.hpp"
 #include "chat/account_service.hpp"
 #include "chat/clock.hpp"
+#include "chat/event_bus.hpp"
 #include "chat/messaging.hpp"
 #include "chat/room_service.hpp"
 #include "ops/health.hpp"
@@ -24,6 +25,7 @@ struct ApiContext {
   chat::RoomService& rooms;
   chat::Messaging& messaging;
   RoomEvents& room_events;  // what REST changes in a room goes to the bus here, as STOMP's do
+  chat::EventBus& bus;      // e.g. "sessions.<id>" revoke: every node closes that session's STOMP connections
 };
 
 }  // namespace chattwo::api

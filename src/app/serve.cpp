@@ -152,7 +152,7 @@ int serve(ops::Settings settings) {
   bus::local::LocalEventBus bus;
   api::RoomEvents room_events(bus);
   api::ApiContext ctx{accounts, request_auth, clock, health, metrics,
-                      settings.max_json_body_bytes, rooms, messaging, room_events};
+                      settings.max_json_body_bytes, rooms, messaging, room_events, bus};
   net::Router main_router;
   for (auto& route : api::all_routes(ctx)) main_router.add(std::move(route));
   net::Router metrics_router;

@@ -161,3 +161,23 @@ describe('protocol violations', () => {
     await violation(`SEND\ndestination:/app/rooms.x.messages\n\n${'x'.repeat(65 * 1024)}\0`);
   });
 });
+
+describe('revocation', () => {
+  it('closes the STOMP connections of a session when it logs out', async () => {
+    const a = await user();
+    const cookie = `chattwo_session=${a.session()}`;
+    const sock = await rawSocket(s.url, { headers: { Cookie: cookie } });
+    sock.ws.send('CONNECT\naccept-version:1.2\nhost:x\n\n\0');
+    const deadline = Date.now() + 10_000;
+    while (!sock.received.join('').startsWith('CONNECTED') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.match(sock.received.join(''), /^CONNECTED\n/);
+    // A bearer token of the same user is another sign-in: it stays connected.
+    const other = await stomp(a);
+    const res = await a.post('/api/v1/auth/logout', undefined, { bearer: false });
+    assert.equal(res.status, 204, res.text);
+    await sock.closedPromise;
+    assert.match(sock.received.join(''), /ERROR\nmessage:session revoked/);
+    assert.equal(other.client.connected, true);
+    await assertServes();
+  });
+});

@@ -63,6 +63,12 @@ std::size_t Hub::deliver(const chat::BusEvent& event) {
     if (it == shard.topics.end()) return 0;
     list = it->second;
   }
+  // Control, not content: the connections of a revoked session end.
+  if (event.event == "revoke") {
+    for (const Entry& e : *list) e.sub.outbox->request_close();
+    return list->size();
+  }
+
   // The one serialisation of this event: everything after the subscription
   // header. Ids, event names and the JSON content type need no escaping.
   std::string tail;

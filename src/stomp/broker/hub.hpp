@@ -22,7 +22,8 @@ struct Subscription {
 };
 
 /// The destination a bus topic is delivered to: "rooms.R" -> "/topic/rooms.R",
-/// "users.U" -> "/user/queue/notifications".
+/// "users.U" -> "/user/queue/notifications". ("sessions.S" carries only
+/// "revoke" events, which close that sign-in's connections instead.)
 std::string destination_of_topic(const std::string& topic);
 
 /// Maps bus topics to local subscriptions and delivers events to them. Each

@@ -84,3 +84,15 @@ TEST(Hub, ASlowSubscriberDoesNotStopTheOthers) {
   EXPECT_TRUE(slow->overflowed());
   EXPECT_EQ(fast->take_all().size(), 10u);
 }
+
+TEST(Hub, RevokeEventsCloseInsteadOfDelivering) {
+  RecordingBus bus;
+  Hub hub(bus);
+  int wakes = 0;
+  auto box = std::make_shared<Outbox>(1 << 20, [&] { ++wakes; });
+  hub.subscribe("sessions.s1", "c1/#revoke", Subscription{box, nullptr});
+  bus.publish({"sessions.s1", "revoke", ""});
+  EXPECT_TRUE(box->close_requested());
+  EXPECT_TRUE(box->take_all().empty());
+  EXPECT_EQ(wakes, 1);
+}

@@ -36,6 +36,20 @@ bool Outbox::overflowed() const {
   return overflowed_;
 }
 
+void Outbox::request_close() {
+  {
+    std::lock_guard lock(mutex_);
+    if (closed_) return;
+    close_requested_ = true;
+  }
+  wake_();
+}
+
+bool Outbox::close_requested() const {
+  std::lock_guard lock(mutex_);
+  return close_requested_;
+}
+
 void Outbox::close() {
   std::lock_guard lock(mutex_);
   closed_ = true;

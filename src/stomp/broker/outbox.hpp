@@ -39,6 +39,9 @@ class Outbox {
   std::vector<OutFrame> take_all();
 
   bool overflowed() const;
+  /// Asks the connection to end (its session was revoked). Thread-safe.
+  void request_close();
+  bool close_requested() const;
   /// Stops accepting frames (the connection is going away).
   void close();
   std::size_t queued_bytes() const;
@@ -51,6 +54,7 @@ class Outbox {
   std::size_t bytes_ = 0;
   bool overflowed_ = false;
   bool closed_ = false;
+  bool close_requested_ = false;
 };
 
 }  // namespace chattwo::stomp::broker

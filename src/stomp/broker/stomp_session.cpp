@@ -88,6 +88,7 @@ struct Session : std::enable_shared_from_this<Session> {
   bool writer_done = false;
   std::map<std::string, std::string, std::less<>> subscriptions;  // id -> bus topic ("" for local queues)
   std::optional<std::string> errors_subscription;  // the id subscribed to /user/queue/errors
+  std::string revoke_topic;  // "sessions.<id>" once connected
 
   std::string key(std::string_view sub_id) const { return id + "/" + std::string(sub_id); }
 
@@ -191,6 +192,9 @@ asio::awaitable<void> Session::on_connect(const Frame& frame) {
   }
   user = std::move(*result);
   connected = true;
+  // A logout elsewhere must end this connection: listen for its revocation.
+  revoke_topic = "sessions." + user.session_id;
+  ctx.hub.subscribe(revoke_topic, key("#revoke"), Subscription{outbox, nullptr});
 
   const auto [cx, cy] = parse_heartbeat(frame.header("heart-beat"));
   const auto ours = static_cast<std::uint64_t>(ctx.limits.heartbeat.count());
@@ -306,6 +310,10 @@ asio::awaitable<void> Session::write_loop() {
       if (!co_await transport.write(frames)) break;
       continue;
     }
+    if (outbox->close_requested() && !closing) {
+      fatal("session revoked", "the sign-in behind this connection was revoked (logout)");
+      continue;  // writes the ERROR, then ends
+    }
     if (closing) break;
     wake.expires_after(send_heartbeat.count() > 0 ? send_heartbeat : std::chrono::hours(24 * 365));
     auto [ec] = co_await wake.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -324,6 +332,7 @@ void Session::leave_hub() {
     if (!topic.empty()) ctx.hub.unsubscribe(topic, key(sub_id));
   }
   subscriptions.clear();
+  if (!revoke_topic.empty()) ctx.hub.unsubscribe(revoke_topic, key("#revoke"));
 }
 
 }  // namespace
