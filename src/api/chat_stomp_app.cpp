@@ -50,29 +50,48 @@ chat::Result<std::string> ChatStompApp::subscription_topic(const StompUser& user
   return chat::fail(chat::Error::not_found("no such destination"));
 }
 
-std::optional<std::string> ChatStompApp::send(const StompUser& user, std::string_view destination,
-                                              std::string_view body, const SendInfo& info) {
+std::vector<std::optional<std::string>> ChatStompApp::send_batch(const StompUser& user,
+                                                                 const std::vector<SendItem>& items) {
+  std::vector<std::optional<std::string>> results(items.size());
+  std::vector<Effect> effects(items.size());
+  batch_.run([&] {
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      results[i] = perform(user, items[i].destination, items[i].body, items[i].receipt, effects[i]);
+    }
+  });
+  // Committed: only now may anyone see these messages.
+  for (const auto& effect : effects) publish(effect);
+  return results;
+}
+
+std::optional<std::string> ChatStompApp::perform(const StompUser& user, std::string_view destination,
+                                                 std::string_view body, std::string_view receipt, Effect& effect) {
   auto object = parse_body(body);
-  if (!object) return error_body(object.error(), info.receipt, {});
+  if (!object) return error_body(object.error(), receipt, {});
 
   if (auto room = room_of(destination, "/app/rooms.", ".messages")) {
     auto request = parse_send_request(*object);
     const std::string client_msg_id = request ? request->client_msg_id : std::string();
-    if (!request) return error_body(request.error(), info.receipt, client_msg_id);
+    if (!request) return error_body(request.error(), receipt, client_msg_id);
     auto sent = messaging_.send(user.user_id, *room, *request);
-    if (!sent) return error_body(sent.error(), info.receipt, client_msg_id);
-    if (sent->created) events_.message_created(sent->message);
+    if (!sent) return error_body(sent.error(), receipt, client_msg_id);
+    if (sent->created) effect.created = std::move(sent->message);
     return std::nullopt;
   }
   if (auto room = room_of(destination, "/app/rooms.", ".read")) {
     auto seq = parse_read_seq(*object);
-    if (!seq) return error_body(seq.error(), info.receipt, {});
+    if (!seq) return error_body(seq.error(), receipt, {});
     auto mark = messaging_.mark_read(user.user_id, *room, *seq);
-    if (!mark) return error_body(mark.error(), info.receipt, {});
-    if (mark->moved) events_.read_moved(*mark);
+    if (!mark) return error_body(mark.error(), receipt, {});
+    if (mark->moved) effect.read = std::move(*mark);
     return std::nullopt;
   }
-  return error_body(chat::Error::not_found("no such destination: " + std::string(destination)), info.receipt, {});
+  return error_body(chat::Error::not_found("no such destination: " + std::string(destination)), receipt, {});
+}
+
+void ChatStompApp::publish(const Effect& effect) {
+  if (effect.created) events_.message_created(*effect.created);
+  if (effect.read) events_.read_moved(*effect.read);
 }
 
 std::string ChatStompApp::subscribe_error(const chat::Error& error, std::string_view destination) {

@@ -8,26 +8,37 @@
 #include "chat/account_service.hpp"
 #include "chat/messaging.hpp"
 #include "chat/room_service.hpp"
+#include "chat/write_batch.hpp"
 
 namespace chattwo::api {
 
 class ChatStompApp final : public StompApp {
  public:
   ChatStompApp(chat::AccountService& accounts, chat::RoomService& rooms, chat::Messaging& messaging,
-               RoomEvents& events)
-      : accounts_(accounts), rooms_(rooms), messaging_(messaging), events_(events) {}
+               RoomEvents& events, chat::WriteBatch& batch)
+      : accounts_(accounts), rooms_(rooms), messaging_(messaging), events_(events), batch_(batch) {}
 
   chat::Result<StompUser> authenticate(std::string_view bearer, std::string_view cookie_secret) override;
   chat::Result<std::string> subscription_topic(const StompUser& user, std::string_view destination) override;
-  std::optional<std::string> send(const StompUser& user, std::string_view destination, std::string_view body,
-                                  const SendInfo& info) override;
+  std::vector<std::optional<std::string>> send_batch(const StompUser& user,
+                                                     const std::vector<SendItem>& items) override;
   std::string subscribe_error(const chat::Error& error, std::string_view destination) override;
 
  private:
+  /// What a SEND changed, to publish once its transaction has committed.
+  struct Effect {
+    std::optional<chat::Message> created;
+    std::optional<chat::ReadMark> read;
+  };
+  std::optional<std::string> perform(const StompUser& user, std::string_view destination, std::string_view body,
+                                     std::string_view receipt, Effect& effect);
+  void publish(const Effect& effect);
+
   chat::AccountService& accounts_;
   chat::RoomService& rooms_;
   chat::Messaging& messaging_;
   RoomEvents& events_;
+  chat::WriteBatch& batch_;
 };
 
 }  // namespace chattwo::api

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "chat/result.hpp"
 
@@ -13,11 +14,6 @@ namespace chattwo::api {
 struct StompUser {
   std::string user_id;
   std::string session_id;  // the sign-in behind the connection (closed when it is revoked)
-};
-
-/// Details of a SEND the application may echo in an error.
-struct SendInfo {
-  std::string_view receipt;  // the frame's receipt header, if any
 };
 
 class StompApp {
@@ -34,11 +30,18 @@ class StompApp {
   /// -> "users.<own id>"). Code::not_found or forbidden otherwise.
   virtual chat::Result<std::string> subscription_topic(const StompUser& user, std::string_view destination) = 0;
 
-  /// Performs a SEND to an /app/ destination. nullopt when done (the events
-  /// it caused are published); otherwise the problem+json body for the
-  /// user's /user/queue/errors.
-  virtual std::optional<std::string> send(const StompUser& user, std::string_view destination,
-                                          std::string_view body, const SendInfo& info) = 0;
+  /// One SEND of a batch.
+  struct SendItem {
+    std::string destination;
+    std::string body;
+    std::string receipt;
+  };
+  /// Performs SENDs to /app/ destinations of one connection, in order,
+  /// storing them together (one commit) and publishing the events they cause
+  /// after the commit. Per item: nullopt when done, else the problem+json
+  /// body for the user's /user/queue/errors.
+  virtual std::vector<std::optional<std::string>> send_batch(const StompUser& user,
+                                                             const std::vector<SendItem>& items) = 0;
 
   /// The problem+json body for a refused SUBSCRIBE (for /user/queue/errors).
   virtual std::string subscribe_error(const chat::Error& error, std::string_view destination) = 0;

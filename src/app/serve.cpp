@@ -32,6 +32,7 @@
 #include "store/sqlite/sqlite_room_store.hpp"
 #include "store/sqlite/sqlite_session_store.hpp"
 #include "store/sqlite/sqlite_user_store.hpp"
+#include "store/sqlite/sqlite_write_batch.hpp"
 
 namespace chattwo::app {
 namespace {
@@ -177,7 +178,8 @@ int serve(ops::Settings settings) {
   // Real-time: STOMP over WebSocket. The hub takes this node's bus events
   // and fans them out to local subscribers.
   stomp::broker::Hub hub(bus);
-  api::ChatStompApp stomp_app(accounts, rooms, messaging, room_events);
+  store::sqlite::SqliteWriteBatch write_batch(db);
+  api::ChatStompApp stomp_app(accounts, rooms, messaging, room_events, write_batch);
   stomp::broker::SessionContext stomp_ctx{hub, stomp_app, pool, metrics, stomp::broker::SessionLimits{}};
 
   net::Server server(

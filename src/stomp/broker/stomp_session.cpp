@@ -10,7 +10,9 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <deque>
 #include <map>
+#include <vector>
 
 #include "stomp/broker/offload.hpp"
 
@@ -76,6 +78,17 @@ struct Session : std::enable_shared_from_this<Session> {
   asio::steady_timer writer_finished{executor, asio::steady_timer::time_point::max()};  // cancelled when the writer ends
   std::string cookie_secret;
   Version parser_version = Version::v1_2;
+
+  // Reading and processing are two coroutines, so that while a batch of
+  // SENDs is being stored the next frames are already read: a pipelining
+  // client's SENDs then reach storage many at a time (one commit), in order.
+  std::deque<Frame> inbound;
+  asio::steady_timer inbound_ready{executor, asio::steady_timer::time_point::max()};
+  asio::steady_timer inbound_space{executor, asio::steady_timer::time_point::max()};
+  asio::steady_timer connect_handled{executor, asio::steady_timer::time_point::max()};
+  asio::steady_timer processor_finished{executor, asio::steady_timer::time_point::max()};
+  bool reader_done = false;
+  bool processor_done = false;
   std::shared_ptr<Outbox> outbox;
   const std::string id;
 
@@ -128,10 +141,12 @@ struct Session : std::enable_shared_from_this<Session> {
   std::uint64_t error_count = 0;
 
   asio::awaitable<void> handle(Frame frame);
+  asio::awaitable<void> process_loop();
+  asio::awaitable<void> handle_all(std::vector<Frame>& frames);
+  asio::awaitable<void> on_sends(std::vector<Frame>& frames, std::size_t begin, std::size_t end);
   asio::awaitable<void> on_connect(const Frame& frame);
   asio::awaitable<void> on_subscribe(const Frame& frame);
   void on_unsubscribe(const Frame& frame);
-  asio::awaitable<void> on_send(const Frame& frame);
   asio::awaitable<void> write_loop();
   void leave_hub();
 };
@@ -145,7 +160,8 @@ asio::awaitable<void> Session::handle(Frame frame) {
   switch (frame.command) {
     case Command::subscribe: co_await on_subscribe(frame); break;
     case Command::unsubscribe: on_unsubscribe(frame); break;
-    case Command::send: co_await on_send(frame); break;
+    case Command::send:  // handle_all() sends runs of SENDs to on_sends()
+      break;
     case Command::disconnect:
       receipt(frame);
       closing = true;
@@ -214,6 +230,72 @@ asio::awaitable<void> Session::on_connect(const Frame& frame) {
   receipt(frame);
 }
 
+asio::awaitable<void> Session::process_loop() {
+  auto self = shared_from_this();
+  for (;;) {
+    if (inbound.empty()) {
+      if (reader_done || closing) break;
+      inbound_ready.expires_at(asio::steady_timer::time_point::max());
+      co_await inbound_ready.async_wait(asio::as_tuple(asio::use_awaitable));
+      continue;
+    }
+    std::vector<Frame> frames(std::make_move_iterator(inbound.begin()), std::make_move_iterator(inbound.end()));
+    inbound.clear();
+    inbound_space.cancel();
+    co_await handle_all(frames);
+    connect_handled.cancel();
+    if (closing) break;
+  }
+  processor_done = true;
+  processor_finished.cancel();
+}
+
+// Frames in order; each run of consecutive SENDs goes to storage as one batch.
+asio::awaitable<void> Session::handle_all(std::vector<Frame>& frames) {
+  std::size_t i = 0;
+  while (i < frames.size() && !closing) {
+    if (connected && frames[i].command == Command::send) {
+      std::size_t j = i;
+      while (j < frames.size() && frames[j].command == Command::send) ++j;
+      co_await on_sends(frames, i, j);
+      i = j;
+    } else {
+      co_await handle(std::move(frames[i]));
+      connect_handled.cancel();
+      ++i;
+    }
+  }
+}
+
+asio::awaitable<void> Session::on_sends(std::vector<Frame>& frames, std::size_t begin, std::size_t end) {
+  // The valid prefix is performed; a SEND the protocol forbids ends the connection after it.
+  std::vector<api::StompApp::SendItem> items;
+  std::size_t valid_end = begin;
+  for (; valid_end < end; ++valid_end) {
+    const auto destination = frames[valid_end].header("destination");
+    if (!destination || !destination->starts_with("/app/")) break;
+    items.push_back({std::string(*destination), std::move(frames[valid_end].body),
+                     std::string(frames[valid_end].header("receipt").value_or(""))});
+  }
+  if (!items.empty()) {
+    api::StompApp& app = ctx.app;
+    const api::StompUser who = user;
+    auto perform = [&app, who, &items] { return app.send_batch(who, items); };
+    auto results = co_await offload(ctx.workers, std::move(perform));
+    for (std::size_t k = 0; k < results.size(); ++k) {
+      if (results[k]) {
+        app_error(*results[k]);
+      } else if (!items[k].receipt.empty()) {
+        queue(Frame{Command::receipt, {{"receipt-id", items[k].receipt}}, ""});  // only now: stored
+      }
+    }
+  }
+  if (valid_end < end) {
+    if (!frames[valid_end].header("destination")) fatal("malformed SEND", "SEND needs a destination header");
+    else fatal("forbidden destination", "clients may SEND only to /app/ destinations");
+  }
+}
+
 asio::awaitable<void> Session::on_subscribe(const Frame& frame) {
   const auto sub_id = frame.header("id");
   const auto destination = frame.header("destination");
@@ -268,31 +350,6 @@ void Session::on_unsubscribe(const Frame& frame) {
     subscriptions.erase(it);
   }
   receipt(frame);
-}
-
-asio::awaitable<void> Session::on_send(const Frame& frame) {
-  const auto destination = frame.header("destination");
-  if (!destination) {
-    fatal("malformed SEND", "SEND needs a destination header");
-    co_return;
-  }
-  // Only the server publishes to topics and user queues.
-  if (!destination->starts_with("/app/")) {
-    fatal("forbidden destination", "clients may SEND only to /app/ destinations");
-    co_return;
-  }
-  api::StompApp& app = ctx.app;
-  const api::StompUser who = user;
-  std::string dest(*destination);
-  std::string receipt_id(frame.header("receipt").value_or(""));
-  // The frame lives in this coroutine's frame until the call returns.
-  auto perform = [&app, &frame, who, dest, receipt_id] { return app.send(who, dest, frame.body, api::SendInfo{receipt_id}); };
-  auto error = co_await offload(ctx.workers, std::move(perform));
-  if (error) {
-    app_error(*error);
-    co_return;
-  }
-  receipt(frame);  // only now: the message is stored
 }
 
 // The only writer: takes everything queued and writes it as one batch, or a
@@ -351,9 +408,14 @@ asio::awaitable<void> serve_stomp(Transport& transport, SessionContext& ctx, std
   ctx.metrics.gauge("chattwo_stomp_connections", "Open STOMP connections.").add(1);
   asio::co_spawn(ex, s->write_loop(), asio::detached);
 
+  asio::co_spawn(ex, s->process_loop(), asio::detached);
+
+  // The reader: frames go to the processor's queue (bounded: past it, reading
+  // waits, and TCP pushes back on the client).
+  constexpr std::size_t kMaxInboundFrames = 256;
   Parser parser(ctx.limits.parser);
   for (;;) {
-    if (s->closing || s->writer_done) break;
+    if (s->closing || s->writer_done || s->processor_done) break;
     // Before CONNECT, a deadline; after, the client's heart-beats (with the
     // spec's suggested grace) or nothing.
     const auto timeout = !s->connected ? ctx.limits.connect_timeout
@@ -361,7 +423,6 @@ asio::awaitable<void> serve_stomp(Transport& transport, SessionContext& ctx, std
                                                            : std::chrono::milliseconds(0);
     auto text_in = co_await transport.read(timeout);
     if (!text_in) break;
-    parser.set_version(s->parser_version);
     parser.feed(*text_in);
     for (;;) {
       auto item = parser.next();
@@ -371,12 +432,27 @@ asio::awaitable<void> serve_stomp(Transport& transport, SessionContext& ctx, std
         break;
       }
       if (auto* frame = std::get_if<Frame>(&item)) {
-        co_await s->handle(std::move(*frame));
+        const bool is_connect = frame->command == Command::connect || frame->command == Command::stomp;
+        s->inbound.push_back(std::move(*frame));
+        s->inbound_ready.cancel();
+        // Header escaping depends on the version CONNECT settles: parse no
+        // further until it is handled.
+        while (is_connect && !s->connected && !s->closing && !s->processor_done) {
+          s->connect_handled.expires_at(asio::steady_timer::time_point::max());
+          co_await s->connect_handled.async_wait(asio::as_tuple(asio::use_awaitable));
+        }
         parser.set_version(s->parser_version);
+        while (s->inbound.size() >= kMaxInboundFrames && !s->closing && !s->processor_done) {
+          s->inbound_space.expires_at(asio::steady_timer::time_point::max());
+          co_await s->inbound_space.async_wait(asio::as_tuple(asio::use_awaitable));
+        }
         if (s->closing) break;
       }
     }
   }
+  s->reader_done = true;
+  s->inbound_ready.cancel();
+  if (!s->processor_done) co_await s->processor_finished.async_wait(asio::as_tuple(asio::use_awaitable));
   s->leave_hub();
   s->closing = true;
   s->wake.cancel();

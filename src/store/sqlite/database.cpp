@@ -61,7 +61,14 @@ Database::Database(const DatabaseSettings& settings, std::int64_t now_ms) {
 
 Database::~Database() = default;
 
+namespace {
+// The connection of the batch() running on this thread, if any: writes made
+// inside it join its transaction instead of queueing behind it.
+thread_local Connection* current_batch = nullptr;
+}  // namespace
+
 Database::Lease Database::acquire() {
+  if (current_batch) return Lease(*this, current_batch, /*pooled=*/false);
   std::unique_lock lock(mutex_);
   available_.wait(lock, [this] { return !idle_.empty(); });
   Connection* conn = idle_.back();
@@ -83,7 +90,37 @@ void Database::give_back(Connection* conn) {
 // undoes only that job), commits once, and wakes the others. Under load a
 // commit (and its WAL append) serves many writes; alone, a writer commits at
 // once. No job returns before the commit that made it durable.
+void Database::batch(const std::function<void()>& fn) {
+  if (current_batch) {  // already inside one: just run
+    fn();
+    return;
+  }
+  write([&](Connection& conn) {
+    current_batch = &conn;
+    try {
+      fn();
+    } catch (...) {
+      current_batch = nullptr;
+      throw;
+    }
+    current_batch = nullptr;
+  });
+}
+
 void Database::write(const std::function<void(Connection&)>& fn) {
+  if (Connection* conn = current_batch) {
+    // Inside a batch on this thread: a savepoint in its transaction.
+    conn->prepare("SAVEPOINT nested").run();
+    try {
+      fn(*conn);
+      conn->prepare("RELEASE nested").run();
+    } catch (...) {
+      conn->prepare("ROLLBACK TO nested").run();
+      conn->prepare("RELEASE nested").run();
+      throw;
+    }
+    return;
+  }
   WriteJob job{&fn};
   std::unique_lock lock(group_mutex_);
   pending_.push_back(&job);

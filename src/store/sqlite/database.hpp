@@ -60,10 +60,11 @@ class Database {
   /// A borrowed connection, returned to the pool when it goes out of scope.
   class Lease {
    public:
-    Lease(Database& db, Connection* conn) : db_(&db), conn_(conn) {}
-    Lease(Lease&& other) noexcept : db_(other.db_), conn_(std::exchange(other.conn_, nullptr)) {}
+    Lease(Database& db, Connection* conn, bool pooled = true) : db_(&db), conn_(conn), pooled_(pooled) {}
+    Lease(Lease&& other) noexcept
+        : db_(other.db_), conn_(std::exchange(other.conn_, nullptr)), pooled_(other.pooled_) {}
     Lease(const Lease&) = delete;
-    ~Lease() { if (conn_) db_->give_back(conn_); }
+    ~Lease() { if (conn_ && pooled_) db_->give_back(conn_); }
     Connection& operator*() const { return *conn_; }
     Connection* operator->() const { return conn_; }
     sqlite3* get() const { return conn_->get(); }
@@ -71,6 +72,7 @@ class Database {
    private:
     Database* db_;
     Connection* conn_;
+    bool pooled_;  // false: the batch's own connection, borrowed on its thread
   };
 
   /// Opens (creating if needed) and migrates to the built-in schema.
@@ -80,7 +82,8 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
-  /// Waits for a free connection.
+  /// Waits for a free connection. Inside batch() on this thread: the
+  /// batch's connection (reads then see the batch's writes).
   Lease acquire();
 
   /// Runs `fn` in one write transaction (BEGIN IMMEDIATE ... COMMIT); rolls
@@ -89,6 +92,12 @@ class Database {
   /// with other writes (in its own savepoint); write() returns once that
   /// transaction is committed. `fn` must not acquire another connection.
   void write(const std::function<void(Connection&)>& fn);
+
+  /// Runs `fn` as one write: calls to write() that `fn` makes on this thread
+  /// run at once inside this write's transaction, each in a savepoint of its
+  /// own, and all commit together when `fn` returns (group-committed with
+  /// other writers like any write). Throws what `fn` or the commit throws.
+  void batch(const std::function<void()>& fn);
 
   /// Commits so far, and writes they carried (for metrics and benchmarks).
   std::uint64_t batches() const { return batches_.load(); }

@@ -81,3 +81,28 @@ TEST(Database, ConcurrentWritesCommitTogetherAndFailAlone) {
   }
   std::filesystem::remove_all(dir);
 }
+
+TEST(Database, BatchCommitsNestedWritesTogetherEachFailingAlone) {
+  Database db(DatabaseSettings{":memory:"}, 0);
+  int failed = 0;
+  const auto before = db.batches();
+  db.batch([&] {
+    for (int i = 0; i < 5; ++i) {
+      try {
+        db.write([&](Connection& c) {
+          auto q = c.prepare("INSERT INTO users (id, name, created_at) VALUES (?1, 'n', 0)");
+          q.bind(1, "b" + std::to_string(i)).run();
+          if (i == 2) throw std::runtime_error("only this one fails");
+        });
+      } catch (const std::runtime_error&) {
+        ++failed;
+      }
+    }
+  });
+  EXPECT_EQ(failed, 1);
+  EXPECT_EQ(db.batches() - before, 1u);  // one commit for all five
+  auto lease = db.acquire();
+  Statement q = lease->prepare("SELECT COUNT(*) FROM users");
+  q.step();
+  EXPECT_EQ(q.integer(0), 4);
+}
