@@ -26,6 +26,7 @@
 
 #include "api/problem.hpp"
 #include "base/ulid.hpp"
+#include "net/sockjs_endpoint.hpp"
 #include "net/websocket_endpoint.hpp"
 #include "stomp/broker/offload.hpp"
 
@@ -119,6 +120,9 @@ struct Server::Impl {
         signals(control, SIGINT, SIGTERM),
         timer(control),
         origins(settings.allowed_origins),
+        sockjs(parts.stomp ? std::make_unique<SockJsEndpoint>(ioc, *parts.stomp, origins,
+                                                              SockJsSettings{.body_timeout = settings.body_timeout})
+                           : nullptr),
         open_gauge(parts.metrics.gauge("chattwo_http_open_connections", "Open HTTP connections.")),
         accepted(parts.metrics.counter("chattwo_http_connections_total", "Accepted HTTP connections.")),
         internal_errors(parts.metrics.counter("chattwo_internal_errors_total",
@@ -149,6 +153,7 @@ struct Server::Impl {
   asio::signal_set signals;
   asio::steady_timer timer;
   api::OriginPolicy origins;
+  std::unique_ptr<SockJsEndpoint> sockjs;  // STOMP over SockJS at /ws; destroyed before ioc
   std::vector<std::unique_ptr<Listener>> listeners;
   bool listens_on_loopback = false;
 
@@ -262,6 +267,7 @@ void Server::Impl::on_signal() {
 
 void Server::Impl::close_listeners_and_idle() {
   closing.store(true);
+  if (sockjs) sockjs->close_all();  // their STOMP sessions end and leave the hub
   for (auto& l : listeners) {
     asio::post(l->acceptor.get_executor(), [l = l.get()] {
       boost::system::error_code ignored;
@@ -289,7 +295,10 @@ void Server::Impl::close_listeners_and_idle() {
 }
 
 void Server::Impl::poll_until_drained(Clock::time_point deadline) {
-  if (open.load() == 0 || Clock::now() >= deadline) {
+  // SockJS sessions hold executors of ioc (the hub holds their outboxes):
+  // they must be over before it stops.
+  const bool drained = open.load() == 0 && (!sockjs || sockjs->live_sessions() == 0);
+  if (drained || Clock::now() >= deadline) {
     if (open.load() != 0) spdlog::warn("shutdown timeout: {} connection(s) still open", open.load());
     phase = Phase::stopped;
     signals.cancel();
@@ -423,6 +432,15 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn, List
         asio::co_spawn(conn->stream.get_executor(),
                        websocket_session(conn, id, parser.release(), std::move(handshake)), asio::detached);
         co_return;
+      }
+
+      if (listener.is_main && sockjs && SockJsEndpoint::handles(req.path) && host_allowed(req.header("host"))) {
+        // SockJS (/ws/info, /ws/{server}/{session}/{transport}) reads the
+        // body and answers by itself: long polls, streams, its WebSocket.
+        const bool again = co_await sockjs->serve(conn->stream, buffer, parser, req, conn->idle);
+        ++served;
+        if (!again || conn->closing || closing.load()) break;
+        continue;
       }
 
       Router::Match match = listener.router->match(req.method, req.path);

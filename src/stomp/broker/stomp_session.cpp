@@ -378,9 +378,10 @@ asio::awaitable<void> Session::write_loop() {
       if (!co_await transport.write_heartbeat()) break;
     }
   }
-  writer_done = true;
   outbox->close();
   co_await transport.close(false);
+  // Only now: serve_stomp's caller may destroy the transport once this is set.
+  writer_done = true;
   writer_finished.cancel();
 }
 
