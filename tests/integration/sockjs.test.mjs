@@ -11,8 +11,9 @@ import { Client as StompClient } from '@stomp/stompjs';
 import SockJS from 'sockjs-client';
 import WebSocket from 'ws';
 
-import { Client as HttpClient, connect, get } from '../support/http.mjs';
+import { connect, get } from '../support/http.mjs';
 import { startServer } from '../support/server.mjs';
+import { createGroupRoom, userWithToken } from '../support/stomp.mjs';
 
 let s;
 const clients = [];
@@ -26,20 +27,12 @@ const NUL = '\u0000';
 let serial = 0;
 const sessionUrl = () => `${s.url}/ws/000/t${process.pid}x${++serial}${Math.random().toString(36).slice(2, 8)}`;
 
-async function user(name = 'User') {
-  const h = new HttpClient(s.url);
-  await h.signup({ name });
-  const token = await h.post('/api/v1/auth/tokens', { email: h.email, password: h.password });
-  assert.equal(token.status, 201, token.text);
-  h.token = token.body.token;
-  return h;
+function user(name = 'User') {
+  return userWithToken(s.url, name);
 }
 
-async function groupRoom(owner, others) {
-  const res = await owner.post('/api/v1/rooms', { memberIds: others.map((o) => o.user.id), name: 'sockjs test' },
-    { bearer: false, headers: { Authorization: `Bearer ${owner.token}` } });
-  assert.equal(res.status, 201, res.text);
-  return res.body.id;
+function groupRoom(owner, others) {
+  return createGroupRoom(owner, others, 'sockjs test');
 }
 
 async function assertServes() {

@@ -5,9 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { Client as HttpClient, get } from '../support/http.mjs';
+import { get } from '../support/http.mjs';
 import { startServer } from '../support/server.mjs';
-import { collect, connectStomp, rawSocket } from '../support/stomp.mjs';
+import {
+  collect, connectStomp, createGroupRoom, rawSocket, userWithToken,
+} from '../support/stomp.mjs';
 
 let s;
 const clients = [];
@@ -17,13 +19,8 @@ after(async () => {
   await s?.stop();
 });
 
-async function user(name = 'User') {
-  const http = new HttpClient(s.url);
-  await http.signup({ name });
-  const token = await http.post('/api/v1/auth/tokens', { email: http.email, password: http.password });
-  assert.equal(token.status, 201, token.text);
-  http.token = token.body.token;
-  return http;
+function user(name = 'User') {
+  return userWithToken(s.url, name);
 }
 
 async function stomp(u, opts = {}) {
@@ -32,11 +29,8 @@ async function stomp(u, opts = {}) {
   return c;
 }
 
-async function groupRoom(owner, others) {
-  const res = await owner.post('/api/v1/rooms', { memberIds: others.map((o) => o.user.id), name: 'stomp test' },
-    { bearer: false, headers: { Authorization: `Bearer ${owner.token}` } });
-  assert.equal(res.status, 201, res.text);
-  return res.body.id;
+function groupRoom(owner, others) {
+  return createGroupRoom(owner, others, 'stomp test');
 }
 
 async function assertServes() {

@@ -80,3 +80,24 @@ export function rawSocket(httpUrl, { protocols = ['v12.stomp'], headers = {} } =
     ws.on('error', reject);
   });
 }
+
+// A signed-up user (an http.mjs Client) that also holds a bearer token in `.token`.
+export async function userWithToken(url, name = 'User') {
+  const { Client: HttpClient } = await import('./http.mjs');
+  const assert = (await import('node:assert/strict')).default;
+  const h = new HttpClient(url);
+  await h.signup({ name });
+  const token = await h.post('/api/v1/auth/tokens', { email: h.email, password: h.password });
+  assert.equal(token.status, 201, token.text);
+  h.token = token.body.token;
+  return h;
+}
+
+// A group room made by `owner` (with a token) with `others`; resolves to its id.
+export async function createGroupRoom(owner, others, name = 'test room') {
+  const assert = (await import('node:assert/strict')).default;
+  const res = await owner.post('/api/v1/rooms', { memberIds: others.map((o) => o.user.id), name },
+    { bearer: false, headers: { Authorization: `Bearer ${owner.token}` } });
+  assert.equal(res.status, 201, res.text);
+  return res.body.id;
+}
