@@ -146,7 +146,7 @@ const std::vector<Spec>& specs() {
                  },
                  "ORIGINS"});
     t.push_back(number("threads", "network threads (0: one per core)", &Settings::threads));
-    t.push_back(number("workers", "threads for storage work; writers among them share group commits (0: 4 per core, at least 16)",
+    t.push_back(number("workers", "threads for storage work; concurrent writers share group commits (0: 2 per core, at least 4)",
                        &Settings::workers));
     t.push_back(number<std::size_t>("worker-queue", "jobs that may wait for a worker before requests get 503",
                                     &Settings::worker_queue, 1));

@@ -120,7 +120,7 @@ std::string url_of(const ops::Endpoint& e) {
 
 int serve(ops::Settings settings) {
   const unsigned net_threads = settings.threads ? settings.threads : cores();
-  const unsigned workers = settings.workers ? settings.workers : std::max(16u, 4 * cores());
+  const unsigned workers = settings.workers ? settings.workers : std::max(4u, 2 * cores());
 
   prepare_data_dir(settings.data_dir);
   const int data_dir_lock = lock_data_dir(settings.data_dir);
