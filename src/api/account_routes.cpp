@@ -29,16 +29,28 @@ Response token_issued(const chat::SignIn& s) {
   return r;
 }
 
+struct EmailAndPassword {
+  std::string email;
+  std::string password;
+};
+
+// The {"email", "password"} of sign-up, login and token requests.
+chat::Result<EmailAndPassword> credentials_of(const boost::json::object& body) {
+  auto email = required_string(body, "email");
+  if (!email) return chat::fail(email.error());
+  auto password = required_string(body, "password");
+  if (!password) return chat::fail(password.error());
+  return EmailAndPassword{std::move(*email), std::move(*password)};
+}
+
 Response sign_up(ApiContext& ctx, Request& req) {
   auto body = parse_json_object(req);
   if (!body) return to_problem(body.error());
-  auto email = required_string(*body, "email");
-  if (!email) return to_problem(email.error());
-  auto password = required_string(*body, "password");
-  if (!password) return to_problem(password.error());
+  auto credentials = credentials_of(*body);
+  if (!credentials) return to_problem(credentials.error());
   auto name = required_string(*body, "name");
   if (!name) return to_problem(name.error());
-  auto result = ctx.accounts.sign_up(*email, *password, *name);
+  auto result = ctx.accounts.sign_up(credentials->email, credentials->password, *name);
   if (!result) return to_problem(result.error());
   return signed_in(ctx, 201, *result);
 }
@@ -46,11 +58,10 @@ Response sign_up(ApiContext& ctx, Request& req) {
 Response log_in(ApiContext& ctx, Request& req) {
   auto body = parse_json_object(req);
   if (!body) return to_problem(body.error());
-  auto email = required_string(*body, "email");
-  if (!email) return to_problem(email.error());
-  auto password = required_string(*body, "password");
-  if (!password) return to_problem(password.error());
-  auto result = ctx.accounts.log_in(*email, *password, req.remote_address, chat::SessionKind::cookie);
+  auto credentials = credentials_of(*body);
+  if (!credentials) return to_problem(credentials.error());
+  auto result = ctx.accounts.log_in(credentials->email, credentials->password, req.remote_address,
+                                    chat::SessionKind::cookie);
   if (!result) return to_problem(result.error());
   return signed_in(ctx, 200, *result);
 }
@@ -88,11 +99,10 @@ Response mint_token(ApiContext& ctx, Request& req) {
   auto body = parse_json_object(req, /*empty_ok=*/true);
   if (!body) return to_problem(body.error());
   if (body->contains("email") || body->contains("password")) {
-    auto email = required_string(*body, "email");
-    if (!email) return to_problem(email.error());
-    auto password = required_string(*body, "password");
-    if (!password) return to_problem(password.error());
-    auto result = ctx.accounts.log_in(*email, *password, req.remote_address, chat::SessionKind::bearer);
+    auto credentials = credentials_of(*body);
+    if (!credentials) return to_problem(credentials.error());
+    auto result = ctx.accounts.log_in(credentials->email, credentials->password, req.remote_address,
+                                      chat::SessionKind::bearer);
     if (!result) return to_problem(result.error());
     return token_issued(*result);
   }
