@@ -172,6 +172,8 @@ const std::vector<Spec>& specs() {
                          &Settings::drain_grace));
     t.push_back(duration("shutdown-timeout", "then requests in flight get this long to finish",
                          &Settings::shutdown_timeout));
+    t.push_back(duration("stomp-heartbeat", "STOMP heart-beat offered in CONNECTED, both ways (0: none)",
+                         &Settings::stomp_heartbeat));
     t.push_back(number("max-send-rate", "messages per second one user may send (bursts of 4x; 0: no limit)",
                        &Settings::max_send_rate));
     t.push_back(number<std::size_t>("login-max-failures-per-email", "failed logins per email per window, then 429",

@@ -180,7 +180,9 @@ int serve(ops::Settings settings) {
   stomp::broker::Hub hub(bus);
   store::sqlite::SqliteWriteBatch write_batch(db);
   api::ChatStompApp stomp_app(accounts, rooms, messaging, room_events, write_batch);
-  stomp::broker::SessionContext stomp_ctx{hub, stomp_app, pool, metrics, stomp::broker::SessionLimits{}};
+  stomp::broker::SessionLimits stomp_limits;
+  stomp_limits.heartbeat = settings.stomp_heartbeat;
+  stomp::broker::SessionContext stomp_ctx{hub, stomp_app, pool, metrics, stomp_limits};
 
   net::Server server(
       net::ServerSettings{settings.listen, settings.metrics_listen, net_threads, settings.max_header_bytes,

@@ -47,6 +47,9 @@ struct Settings {
   std::chrono::milliseconds drain_grace{0};          // /readyz 503 while still serving, on SIGTERM
   std::chrono::milliseconds shutdown_timeout{30'000};  // then in-flight requests get this long
 
+  // STOMP: the heart-beat interval offered in CONNECTED (both directions).
+  std::chrono::milliseconds stomp_heartbeat{10'000};
+
   // Abuse limits (API.md "Limits against abuse").
   unsigned max_send_rate = 50;  // messages per user per second; 0 = off
   std::size_t login_max_failures_per_email = 10;

@@ -175,3 +175,36 @@ describe('revocation', () => {
     await assertServes();
   });
 });
+
+describe('heart-beats', () => {
+  let hb;
+  before(async () => { hb = await startServer({ args: ['--stomp-heartbeat', '200ms'] }); });
+  after(async () => { await hb?.stop(); });
+
+  it('negotiates heart-beats, sends them, and closes a client that sends none', async () => {
+    const a = await userWithToken(hb.url);
+    const sock = await rawSocket(hb.url);
+    sock.ws.send(`CONNECT\naccept-version:1.2\nhost:x\nheart-beat:200,200\nAuthorization:Bearer ${a.token}\n\n\0`);
+    const deadline = Date.now() + 15_000;
+    // The server's EOLs come as WebSocket messages of their own after CONNECTED.
+    while (!sock.received.slice(1).some((m) => m === '\n') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.match(sock.received[0], /^CONNECTED\n/);
+    assert.match(sock.received[0], /\nheart-beat:200,200\n/);
+    assert.ok(sock.received.slice(1).some((m) => m === '\n'), 'the server sent a heart-beat');
+    // We send nothing: the server must give up on us (within its grace).
+    const code = await Promise.race([sock.closedPromise, new Promise((r) => setTimeout(() => r('timeout'), 15_000))]);
+    assert.notEqual(code, 'timeout', 'the server closed the silent client');
+    const res = await get(`${hb.url}/healthz`);
+    assert.equal(res.status, 200);
+  });
+
+  it('keeps a client that sends its heart-beats', async () => {
+    const a = await userWithToken(hb.url);
+    const c = await connectStomp(hb.url, { bearer: a.token, heartbeat: [200, 200] });
+    clients.push(c.client);
+    await new Promise((r) => setTimeout(r, 3000));  // many heart-beat periods
+    assert.equal(c.client.connected, true);
+  });
+});

@@ -417,10 +417,10 @@ asio::awaitable<void> serve_stomp(Transport& transport, SessionContext& ctx, std
   Parser parser(ctx.limits.parser);
   for (;;) {
     if (s->closing || s->writer_done || s->processor_done) break;
-    // Before CONNECT, a deadline; after, the client's heart-beats (with the
-    // spec's suggested grace) or nothing.
+    // Before CONNECT, a deadline; after, the client's heart-beats (with a
+    // grace of twice the interval plus 2 s for busy phones and networks) or nothing.
     const auto timeout = !s->connected ? ctx.limits.connect_timeout
-                         : s->expect_heartbeat.count() > 0 ? s->expect_heartbeat * 3 / 2 + std::chrono::seconds(1)
+                         : s->expect_heartbeat.count() > 0 ? s->expect_heartbeat * 2 + std::chrono::seconds(2)
                                                            : std::chrono::milliseconds(0);
     auto text_in = co_await transport.read(timeout);
     if (!text_in) break;
