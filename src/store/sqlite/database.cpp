@@ -27,7 +27,10 @@ sqlite3* open_connection(const DatabaseSettings& settings) {
        "PRAGMA journal_mode = WAL;"
        "PRAGMA synchronous = NORMAL;"
        "PRAGMA foreign_keys = ON;"
-       "PRAGMA temp_store = MEMORY;");
+       "PRAGMA temp_store = MEMORY;"
+       // Once fully checkpointed, the WAL file is cut back to this size
+       // rather than keeping its high-water mark.
+       "PRAGMA journal_size_limit = 67108864;");
   return conn;
 }
 
@@ -56,6 +59,11 @@ Database::Database(const DatabaseSettings& settings, std::int64_t now_ms) {
   const std::size_t count = settings.path == ":memory:" ? 1 : std::max<std::size_t>(1, settings.connections);
   for (std::size_t i = 0; i < count; ++i) all_.push_back(std::make_unique<Connection>(open_connection(settings)));
   migrate(all_.front()->get(), built_in_migrations(), now_ms);
+  if (settings.path != ":memory:") {
+    // SQLite's default threshold (1,000 pages), but checkpointed off the commit path.
+    checkpointer_ = std::make_unique<Checkpointer>(settings.path, 1000);
+    for (auto& c : all_) checkpointer_->watch(c->get());
+  }
   for (auto& c : all_) idle_.push_back(c.get());
 }
 

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/sqlite/checkpointer.hpp"
 #include "store/sqlite/statement.hpp"
 
 namespace chattwo::store::sqlite {
@@ -102,6 +103,8 @@ class Database {
   /// Commits so far, and writes they carried (for metrics and benchmarks).
   std::uint64_t batches() const { return batches_.load(); }
   std::uint64_t batched_writes() const { return batched_writes_.load(); }
+  /// WAL checkpoints done by the background checkpointer (0 for ":memory:").
+  std::uint64_t checkpoints() const { return checkpointer_ ? checkpointer_->checkpoints() : 0; }
 
   /// True when a trivial query succeeds (for /readyz).
   bool ping();
@@ -125,6 +128,9 @@ class Database {
   bool leader_active_ = false;
   std::atomic<std::uint64_t> batches_{0};
   std::atomic<std::uint64_t> batched_writes_{0};
+  // Declared before the connections: destroyed after them, its connection
+  // is the last one closed (which folds the WAL back into the file).
+  std::unique_ptr<Checkpointer> checkpointer_;
   std::condition_variable available_;
   std::vector<Connection*> idle_;
   std::vector<std::unique_ptr<Connection>> all_;

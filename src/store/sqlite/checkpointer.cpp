@@ -1,0 +1,61 @@
+#include "store/sqlite/checkpointer.hpp"
+
+#include <stdexcept>
+
+namespace chattwo::store::sqlite {
+
+Checkpointer::Checkpointer(const std::string& path, int wal_pages_threshold) : threshold_(wal_pages_threshold) {
+  const int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string why = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    sqlite3_close(db_);
+    throw std::runtime_error("cannot open database " + path + " for checkpoints: " + why);
+  }
+  thread_ = std::thread([this] { run(); });
+}
+
+Checkpointer::~Checkpointer() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wanted_.notify_one();
+  thread_.join();
+  sqlite3_close(db_);
+}
+
+void Checkpointer::watch(sqlite3* connection) { sqlite3_wal_hook(connection, &Checkpointer::on_commit, this); }
+
+// Called by SQLite on the committing thread, after the commit: only a flag
+// and a wake-up here.
+int Checkpointer::on_commit(void* self, sqlite3*, const char*, int wal_pages) {
+  auto* c = static_cast<Checkpointer*>(self);
+  if (wal_pages >= c->threshold_) {
+    {
+      std::lock_guard lock(c->mutex_);
+      c->requested_ = true;
+    }
+    c->wanted_.notify_one();
+  }
+  return SQLITE_OK;
+}
+
+void Checkpointer::run() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    wanted_.wait(lock, [this] { return requested_ || stopping_; });
+    if (stopping_) return;
+    requested_ = false;
+    lock.unlock();
+    // PASSIVE: copies what no reader still needs, waits for nobody. Once all
+    // of the WAL is copied, the next writer starts it again from the top.
+    // A busy or failed attempt is simply retried after the next commits.
+    int wal_pages = 0, copied = 0;
+    if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_pages, &copied) == SQLITE_OK) {
+      checkpoints_.fetch_add(1, std::memory_order_relaxed);
+    }
+    lock.lock();
+  }
+}
+
+}  // namespace chattwo::store::sqlite
