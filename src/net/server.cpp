@@ -136,7 +136,7 @@ struct Server::Impl {
   asio::awaitable<void> linger_close(Connection& conn);
   asio::awaitable<void> answer_and_close(Connection& conn, api::Response r);
   asio::awaitable<void> websocket_session(std::shared_ptr<Connection> conn, std::uint64_t id,
-                                          http::request<http::string_body> request, api::Request handshake);
+                                          std::unique_ptr<WebSocketUpgrade> upgrade);
   void close_connection(Connection& conn, std::uint64_t id);
   void finish_response(api::Response& r, const api::Request& req) const;
   bool host_allowed(std::string_view host) const;
@@ -424,13 +424,13 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn, List
         // The WebSocket gets a coroutine of its own and this one ends, so an
         // idle WebSocket does not keep this frame's HTTP state (kilobytes
         // per connection at 10,000 connections).
-        api::Request handshake;
+        auto upgrade = std::make_unique<WebSocketUpgrade>();
         for (const char* name : {"origin", "host", "cookie", "sec-websocket-protocol"}) {
-          if (auto v = req.header(name); !v.empty()) handshake.headers.emplace_back(name, std::string(v));
+          if (auto v = req.header(name); !v.empty()) upgrade->handshake.headers.emplace_back(name, std::string(v));
         }
-        handshake.request_id = req.request_id;
-        asio::co_spawn(conn->stream.get_executor(),
-                       websocket_session(conn, id, parser.release(), std::move(handshake)), asio::detached);
+        upgrade->handshake.request_id = req.request_id;
+        upgrade->request = parser.release();
+        asio::co_spawn(conn->stream.get_executor(), websocket_session(conn, id, std::move(upgrade)), asio::detached);
         co_return;
       }
 
@@ -528,11 +528,9 @@ void Server::Impl::close_connection(Connection& conn, std::uint64_t id) {
 }
 
 asio::awaitable<void> Server::Impl::websocket_session(std::shared_ptr<Connection> conn, std::uint64_t id,
-                                                      http::request<http::string_body> request,
-                                                      api::Request handshake) {
+                                                      std::unique_ptr<WebSocketUpgrade> upgrade) {
   try {
-    auto refused = co_await serve_websocket(conn->stream, std::move(request), std::move(handshake), origins,
-                                            *parts.stomp);
+    auto refused = co_await serve_websocket(conn->stream, std::move(upgrade), origins, *parts.stomp);
     if (refused) co_await answer_and_close(*conn, std::move(*refused));
   } catch (const std::exception& e) {
     internal_errors.inc();

@@ -47,7 +47,9 @@ std::string pick_subprotocol(std::string_view offered) {
 /// STOMP over one Beast WebSocket: one text message per batch of frames.
 class WebSocketTransport final : public stomp::broker::Transport {
  public:
-  explicit WebSocketTransport(websocket::stream<beast::tcp_stream&>& ws) : ws_(ws), timer_(ws.get_executor()) {}
+  explicit WebSocketTransport(beast::tcp_stream& stream) : ws_(stream), timer_(stream.get_executor()) {}
+
+  websocket::stream<beast::tcp_stream&>& ws() { return ws_; }
 
   asio::awaitable<std::optional<std::string>> read(std::chrono::milliseconds timeout) override {
     buffer_.clear();
@@ -91,6 +93,7 @@ class WebSocketTransport final : public stomp::broker::Transport {
       if (f.tail) buffers_.emplace_back(f.tail->data(), f.tail->size());
     }
     auto [ec, n] = co_await ws_.async_write(buffers_, kTuple);
+    if (buffers_.capacity() > 64) buffers_ = {};  // after a burst: an idle connection keeps no big list
     co_return !ec;
   }
 
@@ -109,32 +112,31 @@ class WebSocketTransport final : public stomp::broker::Transport {
   }
 
  private:
-  websocket::stream<beast::tcp_stream&>& ws_;
+  websocket::stream<beast::tcp_stream&> ws_;
   asio::steady_timer timer_;
   beast::flat_buffer buffer_;
   std::vector<asio::const_buffer> buffers_;
 };
 
-}  // namespace
-
-asio::awaitable<std::optional<api::Response>> serve_websocket(beast::tcp_stream& stream,
-                                                               http::request<http::string_body> request,
-                                                               api::Request req,
-                                                               const api::OriginPolicy& origins,
-                                                               stomp::broker::SessionContext& stomp) {
-  if (!websocket::is_upgrade(request)) {
-    co_return api::problem(chat::Code::validation, "this is a WebSocket endpoint: send an Upgrade: websocket request");
+// Refuses what is not a WebSocket handshake we accept; null when it is one.
+std::unique_ptr<api::Response> refusal(const WebSocketUpgrade& up, const api::OriginPolicy& origins) {
+  if (!websocket::is_upgrade(up.request)) {
+    return std::make_unique<api::Response>(
+        api::problem(chat::Code::validation, "this is a WebSocket endpoint: send an Upgrade: websocket request"));
   }
   // Cross-site WebSocket hijacking: a page elsewhere would connect with the
   // user's cookie. Browsers always send Origin on a WebSocket handshake.
-  if (!origins.allows(req.header("origin"), req.header("host"))) {
-    co_return api::problem(chat::Code::forbidden, "WebSocket connections from this Origin are not allowed");
+  if (!origins.allows(up.handshake.header("origin"), up.handshake.header("host"))) {
+    return std::make_unique<api::Response>(
+        api::problem(chat::Code::forbidden, "WebSocket connections from this Origin are not allowed"));
   }
-  const std::string subprotocol = pick_subprotocol(req.header("sec-websocket-protocol"));
-  const std::string cookie(api::find_cookie(req.header("cookie"), api::kSessionCookie).value_or(""));
+  return nullptr;
+}
 
-  stream.expires_never();  // the WebSocket stream has its own timeouts from here on
-  websocket::stream<beast::tcp_stream&> ws(stream);
+// The handshake, in a coroutine of its own whose frame (and the request) is
+// gone once it is answered. False when it failed (Beast answered it).
+asio::awaitable<bool> accept(websocket::stream<beast::tcp_stream&>& ws, std::unique_ptr<WebSocketUpgrade> up) {
+  const std::string subprotocol = pick_subprotocol(up->handshake.header("sec-websocket-protocol"));
   auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
   timeouts.keep_alive_pings = true;  // pings find dead peers that never send a FIN
   ws.set_option(timeouts);
@@ -144,14 +146,25 @@ asio::awaitable<std::optional<api::Response>> serve_websocket(beast::tcp_stream&
     res.set(http::field::server, "chattwo");
     if (!subprotocol.empty()) res.set(http::field::sec_websocket_protocol, subprotocol);
   }));
-  auto [ec] = co_await ws.async_accept(request, kTuple);
-  if (ec) co_return std::nullopt;  // the handshake failed; Beast answered it
-  request = {};  // neither is needed for the life of the connection
-  req = {};
+  auto [ec] = co_await ws.async_accept(up->request, kTuple);
+  co_return !ec;
+}
 
-  WebSocketTransport transport(ws);
-  co_await stomp::broker::serve_stomp(transport, stomp, cookie);
-  co_return std::nullopt;
+}  // namespace
+
+asio::awaitable<std::unique_ptr<api::Response>> serve_websocket(beast::tcp_stream& stream,
+                                                                 std::unique_ptr<WebSocketUpgrade> upgrade,
+                                                                 const api::OriginPolicy& origins,
+                                                                 stomp::broker::SessionContext& stomp) {
+  if (auto refused = refusal(*upgrade, origins)) co_return refused;
+  std::string cookie(api::find_cookie(upgrade->handshake.header("cookie"), api::kSessionCookie).value_or(""));
+  stream.expires_never();  // the WebSocket stream has its own timeouts from here on
+  // On the heap, with the WebSocket: this frame stays small while the
+  // connection lives.
+  auto transport = std::make_unique<WebSocketTransport>(stream);
+  if (!co_await accept(transport->ws(), std::move(upgrade))) co_return nullptr;
+  co_await stomp::broker::serve_stomp(*transport, stomp, std::move(cookie));
+  co_return nullptr;
 }
 
 }  // namespace chattwo::net

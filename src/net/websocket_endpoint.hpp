@@ -6,7 +6,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
-#include <optional>
+#include <memory>
 
 #include "api/http_types.hpp"
 #include "api/origin_policy.hpp"
@@ -14,12 +14,19 @@
 
 namespace chattwo::net {
 
+/// A WebSocket handshake request. On the heap, and freed once answered: a
+/// coroutine frame would keep it for the life of the connection.
+struct WebSocketUpgrade {
+  boost::beast::http::request<boost::beast::http::string_body> request;
+  api::Request handshake;  // needs only Origin, Host, Cookie and Sec-WebSocket-Protocol
+};
+
 /// Upgrades `stream` to a WebSocket and serves STOMP on it until it closes.
-/// `req` needs only the Origin, Host, Cookie and Sec-WebSocket-Protocol headers.
 /// Returns the HTTP answer instead when the handshake is refused (not an
 /// upgrade, or a foreign Origin): then the caller writes it.
-boost::asio::awaitable<std::optional<api::Response>> serve_websocket(
-    boost::beast::tcp_stream& stream, boost::beast::http::request<boost::beast::http::string_body> request,
-    api::Request req, const api::OriginPolicy& origins, stomp::broker::SessionContext& stomp);
+boost::asio::awaitable<std::unique_ptr<api::Response>> serve_websocket(boost::beast::tcp_stream& stream,
+                                                                        std::unique_ptr<WebSocketUpgrade> upgrade,
+                                                                        const api::OriginPolicy& origins,
+                                                                        stomp::broker::SessionContext& stomp);
 
 }  // namespace chattwo::net

@@ -23,10 +23,16 @@ void Hub::subscribe(const std::string& topic, const std::string& key, Subscripti
   {
     std::lock_guard lock(shard.mutex);
     auto& slot = shard.topics[topic];
-    // Copy-on-write: a delivery in progress keeps the old list.
-    auto list = slot ? std::make_shared<List>(*slot) : std::make_shared<List>();
-    first = list->empty();
-    std::erase_if(*list, [&](const Entry& e) { return e.key == key; });
+    // Copy-on-write: a delivery in progress keeps the old list. Sized
+    // exactly (a copy then push_back would double its capacity).
+    first = !slot || slot->empty();
+    auto list = std::make_shared<List>();
+    list->reserve((slot ? slot->size() : 0) + 1);
+    if (slot) {
+      for (const Entry& e : *slot) {
+        if (e.key != key) list->push_back(e);
+      }
+    }
     list->push_back(Entry{key, std::move(sub)});
     slot = std::move(list);
   }

@@ -10,7 +10,6 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
-#include <deque>
 #include <map>
 #include <vector>
 
@@ -65,30 +64,36 @@ std::string_view version_text(Version v) {
   return "1.2";
 }
 
-// The shared state of one connection: its reader (serve_stomp's loop) and
-// its writer coroutine run on the same strand.
+// One connection. Three jobs share it, all on the connection's strand:
+// the reader (serve_stomp's loop, for the life of the connection), the
+// processor (handles what the reader queued) and the writer (flushes the
+// outbox). The processor and the writer are coroutines started when there
+// is work and ended when there is none, so an idle connection is only its
+// pending read, this object and a heart-beat timer: at 10,000 idle
+// connections every kilobyte here is 10 MB (the target is 10 KiB each).
 struct Session : std::enable_shared_from_this<Session> {
   Session(Transport& t, SessionContext& c, asio::any_io_executor ex)
-      : transport(t), ctx(c), executor(ex), wake(ex), id(std::to_string(c.next_connection_id.fetch_add(1))) {}
+      : transport(t), ctx(c), executor(ex), reader_wake(ex), heartbeat_timer(ex),
+        id(std::to_string(c.next_connection_id.fetch_add(1))) {}
 
   Transport& transport;
   SessionContext& ctx;
   asio::any_io_executor executor;
-  asio::steady_timer wake;  // the writer sleeps on it; cancel() wakes it
-  asio::steady_timer writer_finished{executor, asio::steady_timer::time_point::max()};  // cancelled when the writer ends
-  std::string cookie_secret;
+  // The reader parks on it when it must wait for the processor or the
+  // writer; they cancel() it whenever what it waits for may have changed.
+  asio::steady_timer reader_wake;
+  asio::steady_timer heartbeat_timer;  // callback-driven: no coroutine while idle
+  std::string cookie_secret;           // freed once CONNECT is handled
   Version parser_version = Version::v1_2;
 
-  // Reading and processing are two coroutines, so that while a batch of
-  // SENDs is being stored the next frames are already read: a pipelining
-  // client's SENDs then reach storage many at a time (one commit), in order.
-  std::deque<Frame> inbound;
-  asio::steady_timer inbound_ready{executor, asio::steady_timer::time_point::max()};
-  asio::steady_timer inbound_space{executor, asio::steady_timer::time_point::max()};
-  asio::steady_timer connect_handled{executor, asio::steady_timer::time_point::max()};
-  asio::steady_timer processor_finished{executor, asio::steady_timer::time_point::max()};
-  bool reader_done = false;
-  bool processor_done = false;
+  // Reading and processing are apart so that while a batch of SENDs is being
+  // stored the next frames are already read: a pipelining client's SENDs
+  // then reach storage many at a time (one commit), in order.
+  std::vector<Frame> inbound;
+  bool processor_running = false;
+  bool writer_running = false;
+  bool heartbeat_wanted = false;
+  bool writer_done = false;  // the transport is closed; nothing more is written
   std::shared_ptr<Outbox> outbox;
   const std::string id;
 
@@ -97,11 +102,47 @@ struct Session : std::enable_shared_from_this<Session> {
   api::StompUser user;
   std::chrono::milliseconds send_heartbeat{0};     // we write at least this often (0: never)
   std::chrono::milliseconds expect_heartbeat{0};   // the client must, within a grace
+  std::chrono::steady_clock::time_point last_write = std::chrono::steady_clock::now();
   bool closing = false;      // flush what is queued, then close
-  bool writer_done = false;
+  bool revoke_subscribed = false;  // listening on "sessions.<session id>"
   std::map<std::string, std::string, std::less<>> subscriptions;  // id -> bus topic ("" for local queues)
   std::optional<std::string> errors_subscription;  // the id subscribed to /user/queue/errors
-  std::string revoke_topic;  // "sessions.<id>" once connected
+
+  void wake_reader() { reader_wake.cancel(); }
+  asio::awaitable<void> reader_wait() {
+    reader_wake.expires_at(asio::steady_timer::time_point::max());
+    co_await reader_wake.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+
+  void start_processor() {
+    if (processor_running || inbound.empty()) return;
+    processor_running = true;
+    asio::co_spawn(executor, process_loop(), asio::detached);
+  }
+
+  void start_writer() {
+    if (writer_running || writer_done) return;
+    writer_running = true;
+    asio::co_spawn(executor, write_loop(), asio::detached);
+  }
+
+  // Heart-beats out: the timer fires at most once per interval; if nothing
+  // was written for an interval by then, the writer sends an EOL.
+  void arm_heartbeat() {
+    if (send_heartbeat.count() == 0 || writer_done) return;
+    const auto now = std::chrono::steady_clock::now();
+    auto due = last_write + send_heartbeat;
+    if (due <= now) {
+      heartbeat_wanted = true;
+      start_writer();
+      due = now + send_heartbeat;
+    }
+    heartbeat_timer.expires_at(due);
+    heartbeat_timer.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+      if (ec) return;
+      if (auto s = weak.lock()) s->arm_heartbeat();
+    });
+  }
 
   std::string key(std::string_view sub_id) const { return id + "/" + std::string(sub_id); }
 
@@ -118,7 +159,7 @@ struct Session : std::enable_shared_from_this<Session> {
     Frame error{Command::error, {{"message", std::string(message)}, {"content-type", "text/plain"}}, std::string(detail)};
     queue(error);
     closing = true;
-    wake.cancel();
+    start_writer();
   }
 
   void receipt(const Frame& frame) {
@@ -165,7 +206,7 @@ asio::awaitable<void> Session::handle(Frame frame) {
     case Command::disconnect:
       receipt(frame);
       closing = true;
-      wake.cancel();
+      start_writer();
       break;
     case Command::ack:
     case Command::nack:
@@ -188,7 +229,7 @@ asio::awaitable<void> Session::on_connect(const Frame& frame) {
     Frame error{Command::error, {{"message", "unsupported protocol version"}, {"version", "1.0,1.1,1.2"}}, ""};
     queue(error);
     closing = true;
-    wake.cancel();
+    start_writer();
     co_return;
   }
   version = *negotiated;
@@ -208,9 +249,10 @@ asio::awaitable<void> Session::on_connect(const Frame& frame) {
   }
   user = std::move(*result);
   connected = true;
+  std::string().swap(cookie_secret);
   // A logout elsewhere must end this connection: listen for its revocation.
-  revoke_topic = "sessions." + user.session_id;
-  ctx.hub.subscribe(revoke_topic, key("#revoke"), Subscription{outbox, nullptr});
+  ctx.hub.subscribe("sessions." + user.session_id, key("#revoke"), Subscription{outbox, nullptr});
+  revoke_subscribed = true;
 
   const auto [cx, cy] = parse_heartbeat(frame.header("heart-beat"));
   const auto ours = static_cast<std::uint64_t>(ctx.limits.heartbeat.count());
@@ -228,26 +270,30 @@ asio::awaitable<void> Session::on_connect(const Frame& frame) {
                         ""};
   queue(connected_frame);
   receipt(frame);
+  arm_heartbeat();
 }
 
+// Handles what the reader queued, until nothing is; then ends (the reader
+// starts it again with the next frame).
 asio::awaitable<void> Session::process_loop() {
   auto self = shared_from_this();
-  for (;;) {
-    if (inbound.empty()) {
-      if (reader_done || closing) break;
-      inbound_ready.expires_at(asio::steady_timer::time_point::max());
-      co_await inbound_ready.async_wait(asio::as_tuple(asio::use_awaitable));
-      continue;
+  try {
+    while (!inbound.empty() && !closing) {
+      std::vector<Frame> frames;
+      frames.swap(inbound);
+      wake_reader();  // room in the queue again
+      co_await handle_all(frames);
     }
-    std::vector<Frame> frames(std::make_move_iterator(inbound.begin()), std::make_move_iterator(inbound.end()));
-    inbound.clear();
-    inbound_space.cancel();
-    co_await handle_all(frames);
-    connect_handled.cancel();
-    if (closing) break;
+  } catch (const PoolOverloaded&) {
+    fatal("server busy", "the server is overloaded; reconnect in a moment");
+  } catch (const std::exception& e) {
+    spdlog::error("stomp {}: {}", id, e.what());
+    ctx.metrics.counter("chattwo_internal_errors_total", "Requests and connections that failed with an unexpected exception.").inc();
+    fatal("internal error");
   }
-  processor_done = true;
-  processor_finished.cancel();
+  if (closing) inbound.clear();
+  processor_running = false;
+  wake_reader();
 }
 
 // Frames in order; each run of consecutive SENDs goes to storage as one batch.
@@ -261,7 +307,7 @@ asio::awaitable<void> Session::handle_all(std::vector<Frame>& frames) {
       i = j;
     } else {
       co_await handle(std::move(frames[i]));
-      connect_handled.cancel();
+      wake_reader();  // it may wait for CONNECT to be handled
       ++i;
     }
   }
@@ -352,8 +398,9 @@ void Session::on_unsubscribe(const Frame& frame) {
   receipt(frame);
 }
 
-// The only writer: takes everything queued and writes it as one batch, or a
-// heart-beat when nothing was written for send_heartbeat.
+// The only writer: writes everything queued as one batch, again while more
+// comes, then ends. Closes the transport once `closing` and flushed, or at
+// once on failure or overflow.
 asio::awaitable<void> Session::write_loop() {
   auto self = shared_from_this();
   for (;;) {
@@ -364,7 +411,10 @@ asio::awaitable<void> Session::write_loop() {
       break;
     }
     if (!frames.empty()) {
-      if (!co_await transport.write(frames)) break;
+      if (!co_await transport.write(frames)) {
+        break;
+      }
+      last_write = std::chrono::steady_clock::now();
       continue;
     }
     if (outbox->close_requested() && !closing) {
@@ -372,17 +422,25 @@ asio::awaitable<void> Session::write_loop() {
       continue;  // writes the ERROR, then ends
     }
     if (closing) break;
-    wake.expires_after(send_heartbeat.count() > 0 ? send_heartbeat : std::chrono::hours(24 * 365));
-    auto [ec] = co_await wake.async_wait(asio::as_tuple(asio::use_awaitable));
-    if (!ec && send_heartbeat.count() > 0 && outbox->queued_bytes() == 0 && !closing) {
-      if (!co_await transport.write_heartbeat()) break;
+    if (heartbeat_wanted) {
+      heartbeat_wanted = false;
+      if (!co_await transport.write_heartbeat()) {
+        break;
+      }
+      last_write = std::chrono::steady_clock::now();
+      continue;
     }
+    writer_running = false;  // idle: the next push or heart-beat starts a writer
+    co_return;
   }
+  closing = true;
   outbox->close();
+  heartbeat_timer.cancel();
   co_await transport.close(false);
   // Only now: serve_stomp's caller may destroy the transport once this is set.
   writer_done = true;
-  writer_finished.cancel();
+  writer_running = false;
+  wake_reader();
 }
 
 void Session::leave_hub() {
@@ -390,7 +448,8 @@ void Session::leave_hub() {
     if (!topic.empty()) ctx.hub.unsubscribe(topic, key(sub_id));
   }
   subscriptions.clear();
-  if (!revoke_topic.empty()) ctx.hub.unsubscribe(revoke_topic, key("#revoke"));
+  if (revoke_subscribed) ctx.hub.unsubscribe("sessions." + user.session_id, key("#revoke"));
+  revoke_subscribed = false;
 }
 
 }  // namespace
@@ -400,31 +459,30 @@ asio::awaitable<void> serve_stomp(Transport& transport, SessionContext& ctx, std
   auto s = std::make_shared<Session>(transport, ctx, ex);
   s->cookie_secret = std::move(cookie_secret);
   std::weak_ptr<Session> weak = s;
-  // Pushes come from any thread (fan-out); waking the writer hops to its strand.
+  // Pushes come from any thread (fan-out); starting the writer hops to its strand.
   s->outbox = std::make_shared<Outbox>(ctx.limits.max_queued_bytes, [weak, ex] {
     asio::post(ex, [weak] {
-      if (auto s = weak.lock()) s->wake.cancel();
+      if (auto s = weak.lock()) s->start_writer();
     });
   });
   ctx.metrics.gauge("chattwo_stomp_connections", "Open STOMP connections.").add(1);
-  asio::co_spawn(ex, s->write_loop(), asio::detached);
-
-  asio::co_spawn(ex, s->process_loop(), asio::detached);
 
   // The reader: frames go to the processor's queue (bounded: past it, reading
   // waits, and TCP pushes back on the client).
   constexpr std::size_t kMaxInboundFrames = 256;
   Parser parser(ctx.limits.parser);
   for (;;) {
-    if (s->closing || s->writer_done || s->processor_done) break;
+    if (s->closing || s->writer_done) break;
     // Before CONNECT, a deadline; after, the client's heart-beats (with a
     // grace of twice the interval plus 2 s for busy phones and networks) or nothing.
     const auto timeout = !s->connected ? ctx.limits.connect_timeout
                          : s->expect_heartbeat.count() > 0 ? s->expect_heartbeat * 2 + std::chrono::seconds(2)
                                                            : std::chrono::milliseconds(0);
+    parser.release_idle_buffer();
     auto text_in = co_await transport.read(timeout);
     if (!text_in) break;
     parser.feed(*text_in);
+    text_in.reset();
     for (;;) {
       auto item = parser.next();
       if (std::holds_alternative<NeedMore>(item)) break;
@@ -435,31 +493,27 @@ asio::awaitable<void> serve_stomp(Transport& transport, SessionContext& ctx, std
       if (auto* frame = std::get_if<Frame>(&item)) {
         const bool is_connect = frame->command == Command::connect || frame->command == Command::stomp;
         s->inbound.push_back(std::move(*frame));
-        s->inbound_ready.cancel();
+        s->start_processor();
         // Header escaping depends on the version CONNECT settles: parse no
         // further until it is handled.
-        while (is_connect && !s->connected && !s->closing && !s->processor_done) {
-          s->connect_handled.expires_at(asio::steady_timer::time_point::max());
-          co_await s->connect_handled.async_wait(asio::as_tuple(asio::use_awaitable));
-        }
+        while (is_connect && !s->connected && !s->closing && s->processor_running) co_await s->reader_wait();
         parser.set_version(s->parser_version);
-        while (s->inbound.size() >= kMaxInboundFrames && !s->closing && !s->processor_done) {
-          s->inbound_space.expires_at(asio::steady_timer::time_point::max());
-          co_await s->inbound_space.async_wait(asio::as_tuple(asio::use_awaitable));
+        while (s->inbound.size() >= kMaxInboundFrames && !s->closing && s->processor_running) {
+          co_await s->reader_wait();
         }
         if (s->closing) break;
       }
     }
   }
-  s->reader_done = true;
-  s->inbound_ready.cancel();
-  if (!s->processor_done) co_await s->processor_finished.async_wait(asio::as_tuple(asio::use_awaitable));
+  // Frames already read are still handled (SENDs stored), then the
+  // connection leaves the hub, flushes (an ERROR, a RECEIPT) and closes.
+  while (s->processor_running) co_await s->reader_wait();
   s->leave_hub();
   s->closing = true;
-  s->wake.cancel();
+  s->start_writer();
+  while (!s->writer_done) co_await s->reader_wait();
+  s->heartbeat_timer.cancel();
   ctx.metrics.gauge("chattwo_stomp_connections", "Open STOMP connections.").add(-1);
-  // The writer flushes what is queued (an ERROR, a RECEIPT) and closes.
-  if (!s->writer_done) co_await s->writer_finished.async_wait(asio::as_tuple(asio::use_awaitable));
 }
 
 }  // namespace chattwo::stomp::broker

@@ -50,6 +50,15 @@ class Parser {
   /// trusted: every later call returns the same error.
   Item next();
 
+  /// Frees the buffer when nothing is pending in it: an idle connection
+  /// then holds no parse buffer (call before waiting for more input).
+  void release_idle_buffer() {
+    if (pos_ == buffer_.size() && stage_ == Stage::between_frames) {
+      std::string().swap(buffer_);
+      pos_ = scan_ = frame_start_ = 0;
+    }
+  }
+
   /// Bytes held (for memory accounting).
   std::size_t buffered() const { return buffer_.size(); }
 

@@ -147,3 +147,22 @@ TEST(StompParser, LongStreamsDoNotGrowTheBuffer) {
   EXPECT_EQ(frames, 10'000);
   EXPECT_LT(max_buffered, 16u * 1024);
 }
+
+TEST(StompParser, ReleasingTheIdleBufferKeepsPendingBytes) {
+  Parser p;
+  const std::string frame = "SEND\ndestination:/app/x\n\nhello\0"s;
+  p.feed(frame.substr(0, 10));
+  EXPECT_TRUE(std::holds_alternative<NeedMore>(p.next()));
+  p.release_idle_buffer();  // mid-frame: nothing may be dropped
+  p.feed(frame.substr(10));
+  auto first = p.next();
+  ASSERT_TRUE(std::holds_alternative<Frame>(first));
+  EXPECT_EQ(std::get<Frame>(first).body, "hello");
+  EXPECT_TRUE(std::holds_alternative<NeedMore>(p.next()));
+  p.release_idle_buffer();  // between frames: freed
+  EXPECT_EQ(p.buffered(), 0u);
+  p.feed(frame);
+  auto second = p.next();
+  ASSERT_TRUE(std::holds_alternative<Frame>(second));
+  EXPECT_EQ(std::get<Frame>(second).header("destination"), "/app/x");
+}
