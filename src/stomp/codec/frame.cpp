@@ -18,7 +18,8 @@ constexpr std::array<Name, 15> kNames = {{
 }};
 
 bool escapes(Command c, Version v) {
-  return v != Version::v1_0 && c != Command::connect && c != Command::connected;
+  // STOMP is CONNECT by another name: neither is escaped (spec 1.2, "Value Encoding").
+  return v != Version::v1_0 && c != Command::connect && c != Command::stomp && c != Command::connected;
 }
 
 void append_escaped(std::string& out, std::string_view text, Version version) {
