@@ -59,8 +59,14 @@ std::vector<std::optional<std::string>> ChatStompApp::send_batch(const StompUser
       results[i] = perform(user, items[i].destination, items[i].body, items[i].receipt, effects[i]);
     }
   });
-  // Committed: only now may anyone see these messages.
-  for (const auto& effect : effects) publish(effect);
+  // Committed: only now may anyone see these messages. Published together,
+  // so each subscriber gets the batch in one write.
+  std::vector<chat::BusEvent> events;
+  for (const auto& effect : effects) {
+    if (effect.created) events.push_back(RoomEvents::message_event(*effect.created));
+    if (effect.read) events.push_back(RoomEvents::read_event(*effect.read));
+  }
+  events_.publish_all(std::move(events));
   return results;
 }
 
@@ -87,11 +93,6 @@ std::optional<std::string> ChatStompApp::perform(const StompUser& user, std::str
     return std::nullopt;
   }
   return error_body(chat::Error::not_found("no such destination: " + std::string(destination)), receipt, {});
-}
-
-void ChatStompApp::publish(const Effect& effect) {
-  if (effect.created) events_.message_created(*effect.created);
-  if (effect.read) events_.read_moved(*effect.read);
 }
 
 std::string ChatStompApp::subscribe_error(const chat::Error& error, std::string_view destination) {

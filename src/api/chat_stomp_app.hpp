@@ -32,7 +32,6 @@ class ChatStompApp final : public StompApp {
   };
   std::optional<std::string> perform(const StompUser& user, std::string_view destination, std::string_view body,
                                      std::string_view receipt, Effect& effect);
-  void publish(const Effect& effect);
 
   chat::AccountService& accounts_;
   chat::RoomService& rooms_;

@@ -56,13 +56,20 @@ chat::Result<std::int64_t> parse_read_seq(const boost::json::object& body) {
 }
 
 std::string RoomEvents::message_created(const chat::Message& message) {
-  std::string json = message_json(message);
-  bus_.publish(chat::BusEvent{room_topic(message.room_id), "message", json});
+  chat::BusEvent event = message_event(message);
+  std::string json = event.payload;
+  bus_.publish(std::move(event));
   return json;
 }
 
-void RoomEvents::read_moved(const chat::ReadMark& mark) {
-  bus_.publish(chat::BusEvent{room_topic(mark.room_id), "read", read_json(mark)});
+void RoomEvents::read_moved(const chat::ReadMark& mark) { bus_.publish(read_event(mark)); }
+
+chat::BusEvent RoomEvents::message_event(const chat::Message& message) {
+  return chat::BusEvent{room_topic(message.room_id), "message", message_json(message)};
+}
+
+chat::BusEvent RoomEvents::read_event(const chat::ReadMark& mark) {
+  return chat::BusEvent{room_topic(mark.room_id), "read", read_json(mark)};
 }
 
 }  // namespace chattwo::api

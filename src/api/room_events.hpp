@@ -48,6 +48,12 @@ class RoomEvents {
   /// Event "read" with {"roomId", "userId", "lastReadSeq"} on the room's topic.
   void read_moved(const chat::ReadMark& mark);
 
+  /// The same events, made but not yet published: a batch collects them
+  /// and publishes them together (publish_all) once committed.
+  static chat::BusEvent message_event(const chat::Message& message);
+  static chat::BusEvent read_event(const chat::ReadMark& mark);
+  void publish_all(std::vector<chat::BusEvent> events) { bus_.publish_all(std::move(events)); }
+
  private:
   chat::EventBus& bus_;
 };

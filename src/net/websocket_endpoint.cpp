@@ -93,7 +93,7 @@ class WebSocketTransport final : public stomp::broker::Transport {
       if (f.tail) buffers_.emplace_back(f.tail->data(), f.tail->size());
     }
     auto [ec, n] = co_await ws_.async_write(buffers_, kTuple);
-    if (buffers_.capacity() > 64) buffers_ = {};  // after a burst: an idle connection keeps no big list
+    if (buffers_.capacity() > 1024) buffers_ = {};  // after a big burst: don't keep 16 KiB for good
     co_return !ec;
   }
 

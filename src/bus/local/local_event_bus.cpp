@@ -2,15 +2,18 @@
 
 namespace chattwo::bus::local {
 
+std::shared_ptr<const LocalEventBus::Handler> LocalEventBus::handler() const {
+  std::lock_guard lock(mutex_);
+  return handler_;
+}
+
 void LocalEventBus::publish(chat::BusEvent event) {
-  std::shared_ptr<const Handler> handler;
-  {
-    std::lock_guard lock(mutex_);
-    handler = handler_;
-  }
-  if (!handler || !*handler) return;
-  // One immutable event shared by every subscriber the broker fans out to.
-  (*handler)(std::make_shared<const chat::BusEvent>(std::move(event)));
+  if (auto h = handler(); h && *h) (*h)(std::span<const chat::BusEvent>(&event, 1));
+}
+
+void LocalEventBus::publish_all(std::vector<chat::BusEvent> events) {
+  if (events.empty()) return;
+  if (auto h = handler(); h && *h) (*h)(std::span<const chat::BusEvent>(events));
 }
 
 void LocalEventBus::set_handler(Handler handler) {

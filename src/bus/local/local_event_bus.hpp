@@ -20,6 +20,8 @@ class LocalEventBus final : public chat::EventBus {
   /// Calls the handler synchronously (it must not block for long: the
   /// caller is a storage worker). Without a handler the event is dropped.
   void publish(chat::BusEvent event) override;
+  /// One handler call for the whole batch.
+  void publish_all(std::vector<chat::BusEvent> events) override;
   void set_handler(Handler handler) override;
   void add_interest(const std::string& topic) override;
   /// Removing more interest than was added is a caller's bug; the count
@@ -32,6 +34,8 @@ class LocalEventBus final : public chat::EventBus {
   std::size_t topics_of_interest() const;
 
  private:
+  std::shared_ptr<const Handler> handler() const;
+
   mutable std::mutex mutex_;
   // Copied under the lock and called outside it, so a handler may publish
   // or change interest without deadlocking, and publishers never queue

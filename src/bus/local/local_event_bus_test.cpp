@@ -11,22 +11,36 @@ using chattwo::chat::BusEvent;
 
 TEST(LocalEventBus, PublishCallsTheHandlerAtOnceInOrder) {
   LocalEventBus bus;
-  std::vector<std::shared_ptr<const BusEvent>> seen;
-  bus.set_handler([&](std::shared_ptr<const BusEvent> e) { seen.push_back(std::move(e)); });
+  std::vector<BusEvent> seen;
+  bus.set_handler([&](std::span<const BusEvent> events) { seen.insert(seen.end(), events.begin(), events.end()); });
   bus.publish({"rooms.r1", "message", R"({"seq":1})"});
   bus.publish({"rooms.r1", "read", R"({"lastReadSeq":1})"});
   ASSERT_EQ(seen.size(), 2u);
-  EXPECT_EQ(seen[0]->topic, "rooms.r1");
-  EXPECT_EQ(seen[0]->event, "message");
-  EXPECT_EQ(seen[0]->payload, R"({"seq":1})");
-  EXPECT_EQ(seen[1]->event, "read");
+  EXPECT_EQ(seen[0].topic, "rooms.r1");
+  EXPECT_EQ(seen[0].event, "message");
+  EXPECT_EQ(seen[0].payload, R"({"seq":1})");
+  EXPECT_EQ(seen[1].event, "read");
+}
+
+TEST(LocalEventBus, ABatchIsOneHandlerCallInOrder) {
+  LocalEventBus bus;
+  std::vector<std::size_t> call_sizes;
+  std::vector<std::string> payloads;
+  bus.set_handler([&](std::span<const BusEvent> events) {
+    call_sizes.push_back(events.size());
+    for (const auto& e : events) payloads.push_back(e.payload);
+  });
+  bus.publish_all({{"rooms.r1", "message", "1"}, {"rooms.r2", "message", "2"}, {"rooms.r1", "read", "3"}});
+  bus.publish_all({});  // nothing: no call
+  EXPECT_EQ(call_sizes, (std::vector<std::size_t>{3}));
+  EXPECT_EQ(payloads, (std::vector<std::string>{"1", "2", "3"}));
 }
 
 TEST(LocalEventBus, WithoutAHandlerEventsAreDropped) {
   LocalEventBus bus;
   bus.publish({"rooms.r1", "message", "{}"});  // no crash, nothing to see
   int calls = 0;
-  bus.set_handler([&](std::shared_ptr<const BusEvent>) { ++calls; });
+  bus.set_handler([&](std::span<const BusEvent>) { ++calls; });
   bus.publish({"rooms.r1", "message", "{}"});
   EXPECT_EQ(calls, 1);
 }
@@ -50,10 +64,12 @@ TEST(LocalEventBus, InterestIsCounted) {
 TEST(LocalEventBus, AHandlerMayPublishAndChangeInterest) {
   LocalEventBus bus;
   int calls = 0;
-  bus.set_handler([&](std::shared_ptr<const BusEvent> e) {
-    ++calls;
-    bus.add_interest(e->topic);
-    if (e->event == "message") bus.publish({e->topic, "room", "{}"});
+  bus.set_handler([&](std::span<const BusEvent> events) {
+    for (const BusEvent& e : events) {
+      ++calls;
+      bus.add_interest(e.topic);
+      if (e.event == "message") bus.publish({e.topic, "room", "{}"});
+    }
   });
   bus.publish({"rooms.r1", "message", "{}"});
   EXPECT_EQ(calls, 2);
@@ -63,7 +79,9 @@ TEST(LocalEventBus, AHandlerMayPublishAndChangeInterest) {
 TEST(LocalEventBus, ConcurrentPublishersAndInterestChanges) {
   LocalEventBus bus;
   std::atomic<int> delivered = 0;
-  bus.set_handler([&](std::shared_ptr<const BusEvent>) { delivered.fetch_add(1, std::memory_order_relaxed); });
+  bus.set_handler([&](std::span<const BusEvent> events) {
+    delivered.fetch_add(static_cast<int>(events.size()), std::memory_order_relaxed);
+  });
   constexpr int kThreads = 4;
   constexpr int kEach = 1000;
   std::vector<std::thread> threads;

@@ -1,5 +1,6 @@
 #include "stomp/broker/hub.hpp"
 
+#include <algorithm>
 #include <functional>
 
 namespace chattwo::stomp::broker {
@@ -10,7 +11,7 @@ std::string destination_of_topic(const std::string& topic) {
 }
 
 Hub::Hub(chat::EventBus& bus) : bus_(bus) {
-  bus_.set_handler([this](std::shared_ptr<const chat::BusEvent> e) { deliver(*e); });
+  bus_.set_handler([this](std::span<const chat::BusEvent> events) { deliver_all(events); });
 }
 
 Hub::Shard& Hub::shard_of(const std::string& topic) const {
@@ -60,23 +61,16 @@ void Hub::unsubscribe(const std::string& topic, const std::string& key) {
   if (last) bus_.remove_interest(topic);
 }
 
-std::size_t Hub::deliver(const chat::BusEvent& event) {
-  std::shared_ptr<const List> list;
-  {
-    Shard& shard = shard_of(event.topic);
-    std::lock_guard lock(shard.mutex);
-    auto it = shard.topics.find(event.topic);
-    if (it == shard.topics.end()) return 0;
-    list = it->second;
-  }
-  // Control, not content: the connections of a revoked session end.
-  if (event.event == "revoke") {
-    for (const Entry& e : *list) e.sub.outbox->request_close();
-    return list->size();
-  }
+std::shared_ptr<const Hub::List> Hub::list_of(const std::string& topic) const {
+  Shard& shard = shard_of(topic);
+  std::lock_guard lock(shard.mutex);
+  auto it = shard.topics.find(topic);
+  return it == shard.topics.end() ? nullptr : it->second;
+}
 
-  // The one serialisation of this event: everything after the subscription
-  // header. Ids, event names and the JSON content type need no escaping.
+// The one serialisation of an event: everything after the subscription
+// header. Ids, event names and the JSON content type need no escaping.
+std::shared_ptr<const std::string> Hub::frame_tail(const chat::BusEvent& event) {
   std::string tail;
   tail.reserve(event.payload.size() + 160);
   tail += "destination:";
@@ -90,10 +84,42 @@ std::size_t Hub::deliver(const chat::BusEvent& event) {
   tail += "\n\n";
   tail += event.payload;
   tail += '\0';
-  auto shared_tail = std::make_shared<const std::string>(std::move(tail));
+  return std::make_shared<const std::string>(std::move(tail));
+}
 
+std::size_t Hub::deliver_all(std::span<const chat::BusEvent> events) {
+  // Group the batch by topic, keeping each topic's order (a batch is
+  // usually one room's messages).
+  struct Group {
+    const std::string* topic;
+    std::shared_ptr<const List> list;
+    std::vector<std::shared_ptr<const std::string>> tails;
+  };
+  std::vector<Group> groups;
   std::size_t delivered = 0;
-  for (const Entry& e : *list) delivered += e.sub.outbox->push(OutFrame{e.sub.head, shared_tail});
+  for (const chat::BusEvent& event : events) {
+    // Control, not content: the connections of a revoked session end.
+    if (event.event == "revoke") {
+      if (auto list = list_of(event.topic)) {
+        for (const Entry& e : *list) e.sub.outbox->request_close();
+        delivered += list->size();
+      }
+      continue;
+    }
+    auto group = std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return *g.topic == event.topic; });
+    if (group == groups.end()) {
+      auto list = list_of(event.topic);
+      if (!list) continue;  // nobody here listens
+      groups.push_back(Group{&event.topic, std::move(list), {}});
+      group = groups.end() - 1;
+    }
+    group->tails.push_back(frame_tail(event));
+  }
+  for (const Group& g : groups) {
+    for (const Entry& e : *g.list) {
+      if (e.sub.outbox->push_all(e.sub.head, g.tails)) delivered += g.tails.size();
+    }
+  }
   return delivered;
 }
 

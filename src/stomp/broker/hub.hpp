@@ -1,6 +1,7 @@
 #pragma once
 // Who on this node listens to what, and the fan-out of bus events to them.
 #include <array>
+#include <span>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -46,7 +47,10 @@ class Hub {
 
   /// Serialises `event` once and queues it for every local subscriber of its
   /// topic. Called by the bus, from any thread. Returns how many got it.
-  std::size_t deliver(const chat::BusEvent& event);
+  std::size_t deliver(const chat::BusEvent& event) { return deliver_all(std::span(&event, 1)); }
+  /// The same for a batch, in order: each subscriber gets its share of the
+  /// batch in one push (one wake-up, one write). Returns frames queued.
+  std::size_t deliver_all(std::span<const chat::BusEvent> events);
 
   std::size_t subscriber_count(const std::string& topic) const;
 
@@ -62,6 +66,8 @@ class Hub {
   };
   static constexpr std::size_t kShards = 64;  // enough that fan-out threads rarely meet
   Shard& shard_of(const std::string& topic) const;
+  std::shared_ptr<const List> list_of(const std::string& topic) const;
+  std::shared_ptr<const std::string> frame_tail(const chat::BusEvent& event);
 
   chat::EventBus& bus_;
   mutable std::array<Shard, kShards> shards_;

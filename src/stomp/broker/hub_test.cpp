@@ -13,7 +13,8 @@ namespace {
 struct RecordingBus final : chat::EventBus {
   Handler handler;
   std::map<std::string, int> interest;
-  void publish(chat::BusEvent e) override { handler(std::make_shared<const chat::BusEvent>(std::move(e))); }
+  void publish(chat::BusEvent e) override { handler(std::span<const chat::BusEvent>(&e, 1)); }
+  void publish_all(std::vector<chat::BusEvent> events) override { handler(events); }
   void set_handler(Handler h) override { handler = std::move(h); }
   void add_interest(const std::string& t) override { ++interest[t]; }
   void remove_interest(const std::string& t) override { --interest[t]; }
@@ -95,4 +96,42 @@ TEST(Hub, RevokeEventsCloseInsteadOfDelivering) {
   EXPECT_TRUE(box->close_requested());
   EXPECT_TRUE(box->take_all().empty());
   EXPECT_EQ(wakes, 1);
+}
+
+TEST(Hub, ABatchReachesEachSubscriberInOnePushInOrder) {
+  RecordingBus bus;
+  Hub hub(bus);
+  int wakes_a = 0, wakes_b = 0;
+  auto a = std::make_shared<Outbox>(1 << 20, [&] { ++wakes_a; });
+  auto b = std::make_shared<Outbox>(1 << 20, [&] { ++wakes_b; });
+  hub.subscribe("rooms.r1", "c1/0", sub(a, "0"));
+  hub.subscribe("rooms.r2", "c2/0", sub(b, "0"));
+  bus.publish_all({{"rooms.r1", "message", "1"},
+                   {"rooms.r2", "message", "2"},
+                   {"rooms.r1", "read", "3"},
+                   {"rooms.r9", "message", "nobody listens"}});
+  EXPECT_EQ(wakes_a, 1);  // one wake-up for its two frames: one write
+  EXPECT_EQ(wakes_b, 1);
+  auto fa = a->take_all();
+  ASSERT_EQ(fa.size(), 2u);
+  EXPECT_NE(fa[0].tail->find("event:message\n"), std::string::npos);
+  EXPECT_EQ(fa[0].tail->substr(fa[0].tail->size() - 2), std::string("1\0", 2));
+  EXPECT_NE(fa[1].tail->find("event:read\n"), std::string::npos);
+  ASSERT_EQ(b->take_all().size(), 1u);
+}
+
+TEST(Outbox, TakingIntoAVectorSwapsCapacityAndPushAllIsAllOrNothing) {
+  auto box = std::make_shared<Outbox>(100, [] {});
+  auto head = std::make_shared<const std::string>("h");
+  std::vector<std::shared_ptr<const std::string>> tails{std::make_shared<const std::string>("0123456789"),
+                                                        std::make_shared<const std::string>("abc")};
+  EXPECT_TRUE(box->push_all(head, tails));
+  std::vector<OutFrame> batch;
+  box->take_all(batch);
+  EXPECT_EQ(batch.size(), 2u);
+  EXPECT_EQ(box->queued_bytes(), 0u);
+  std::vector<std::shared_ptr<const std::string>> big(10, std::make_shared<const std::string>(std::string(20, 'x')));
+  EXPECT_FALSE(box->push_all(head, big));  // 210 bytes > 100: refused as a whole, and the box is done
+  EXPECT_TRUE(box->overflowed());
+  EXPECT_TRUE(box->take_all().empty());
 }

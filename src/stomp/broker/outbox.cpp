@@ -23,12 +23,44 @@ bool Outbox::push(OutFrame frame) {
   return !overflowed();
 }
 
+bool Outbox::push_all(const std::shared_ptr<const std::string>& head,
+                      const std::vector<std::shared_ptr<const std::string>>& tails) {
+  std::size_t size = 0;
+  for (const auto& t : tails) size += head->size() + t->size();
+  bool wake = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (closed_ || overflowed_) return false;
+    if (bytes_ + size > max_bytes_) {
+      overflowed_ = true;
+      frames_.clear();
+      bytes_ = 0;
+      wake = true;
+    } else {
+      wake = frames_.empty();
+      bytes_ += size;
+      for (const auto& t : tails) frames_.push_back(OutFrame{head, t});
+    }
+  }
+  if (wake) wake_();
+  return !overflowed();
+}
+
 std::vector<OutFrame> Outbox::take_all() {
   std::vector<OutFrame> out;
+  take_all(out);
+  return out;
+}
+
+void Outbox::take_all(std::vector<OutFrame>& out) {
   std::lock_guard lock(mutex_);
   out.swap(frames_);
   bytes_ = 0;
-  return out;
+}
+
+void Outbox::release_idle_capacity() {
+  std::lock_guard lock(mutex_);
+  if (frames_.empty()) std::vector<OutFrame>().swap(frames_);
 }
 
 bool Outbox::overflowed() const {

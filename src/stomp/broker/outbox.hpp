@@ -34,9 +34,18 @@ class Outbox {
 
   /// False when refused: overflowed or closed.
   bool push(OutFrame frame);
+  /// Queues one frame per tail, all with `head`, at once (one wake-up):
+  /// a subscriber's share of a batch of events. All or nothing.
+  bool push_all(const std::shared_ptr<const std::string>& head,
+                const std::vector<std::shared_ptr<const std::string>>& tails);
 
   /// Everything queued, in order (empty when nothing is).
   std::vector<OutFrame> take_all();
+  /// The same into `out` (which must be empty), swapping vectors so that
+  /// the writer's and the queue's capacity are reused, not reallocated.
+  void take_all(std::vector<OutFrame>& out);
+  /// Frees the queue's spare capacity if it is empty (an idle connection).
+  void release_idle_capacity();
 
   bool overflowed() const;
   /// Asks the connection to end (its session was revoked). Thread-safe.

@@ -27,6 +27,20 @@ struct SessionLimits {
   std::chrono::milliseconds heartbeat{10'000};
 };
 
+/// Counters on the hot path, looked up once. Frames per write and SENDs
+/// per batch are what coalescing and group commit are worth.
+struct StompCounters {
+  explicit StompCounters(ops::Registry& r)
+      : writes(r.counter("chattwo_stomp_writes_total", "Writes of outbound STOMP frames (one or more frames each).")),
+        frames_written(r.counter("chattwo_stomp_frames_written_total", "Outbound STOMP frames written.")),
+        send_batches(r.counter("chattwo_stomp_send_batches_total", "Runs of SENDs handed to storage together.")),
+        sends(r.counter("chattwo_stomp_sends_total", "SEND frames handled.")) {}
+  ops::Counter& writes;
+  ops::Counter& frames_written;
+  ops::Counter& send_batches;
+  ops::Counter& sends;
+};
+
 /// What every session shares. Outlives all sessions.
 struct SessionContext {
   Hub& hub;
@@ -34,6 +48,7 @@ struct SessionContext {
   base::WorkerPool& workers;
   ops::Registry& metrics;
   SessionLimits limits;
+  StompCounters counters{metrics};
   std::atomic<std::uint64_t> next_connection_id{1};
 };
 

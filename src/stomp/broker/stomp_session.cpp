@@ -21,6 +21,8 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr std::string_view kServerName = "chattwo/0.1";
+// How long a writer with nothing to write waits for more before it ends.
+constexpr auto kWriterLinger = std::chrono::seconds(1);
 
 std::shared_ptr<const std::string> text(std::string s) { return std::make_shared<const std::string>(std::move(s)); }
 
@@ -73,7 +75,7 @@ std::string_view version_text(Version v) {
 // connections every kilobyte here is 10 MB (the target is 10 KiB each).
 struct Session : std::enable_shared_from_this<Session> {
   Session(Transport& t, SessionContext& c, asio::any_io_executor ex)
-      : transport(t), ctx(c), executor(ex), reader_wake(ex), heartbeat_timer(ex),
+      : transport(t), ctx(c), executor(ex), reader_wake(ex), heartbeat_timer(ex), writer_wake(ex),
         id(std::to_string(c.next_connection_id.fetch_add(1))) {}
 
   Transport& transport;
@@ -83,6 +85,7 @@ struct Session : std::enable_shared_from_this<Session> {
   // writer; they cancel() it whenever what it waits for may have changed.
   asio::steady_timer reader_wake;
   asio::steady_timer heartbeat_timer;  // callback-driven: no coroutine while idle
+  asio::steady_timer writer_wake;      // a lingering writer sleeps on it; cancel() wakes it
   std::string cookie_secret;           // freed once CONNECT is handled
   Version parser_version = Version::v1_2;
 
@@ -95,6 +98,7 @@ struct Session : std::enable_shared_from_this<Session> {
   bool heartbeat_wanted = false;
   bool writer_done = false;  // the transport is closed; nothing more is written
   std::shared_ptr<Outbox> outbox;
+  std::vector<OutFrame> batch;  // the writer's; swapped with the outbox's queue, so both keep capacity
   const std::string id;
 
   Version version = Version::v1_2;
@@ -120,8 +124,13 @@ struct Session : std::enable_shared_from_this<Session> {
     asio::co_spawn(executor, process_loop(), asio::detached);
   }
 
+  // Starts the writer, or wakes it if it lingers.
   void start_writer() {
-    if (writer_running || writer_done) return;
+    if (writer_done) return;
+    if (writer_running) {
+      writer_wake.cancel();
+      return;
+    }
     writer_running = true;
     asio::co_spawn(executor, write_loop(), asio::detached);
   }
@@ -324,6 +333,8 @@ asio::awaitable<void> Session::on_sends(std::vector<Frame>& frames, std::size_t 
                      std::string(frames[valid_end].header("receipt").value_or(""))});
   }
   if (!items.empty()) {
+    ctx.counters.send_batches.inc();
+    ctx.counters.sends.inc(items.size());
     api::StompApp& app = ctx.app;
     const api::StompUser who = user;
     auto perform = [&app, who, &items] { return app.send_batch(who, items); };
@@ -404,16 +415,18 @@ void Session::on_unsubscribe(const Frame& frame) {
 asio::awaitable<void> Session::write_loop() {
   auto self = shared_from_this();
   for (;;) {
-    std::vector<OutFrame> frames = outbox->take_all();
+    outbox->take_all(batch);
     if (outbox->overflowed()) {
       spdlog::info("stomp {}: slow consumer over {} queued bytes, closing", id, ctx.limits.max_queued_bytes);
       ctx.metrics.counter("chattwo_stomp_slow_consumers_total", "Connections closed for not reading.").inc();
       break;
     }
-    if (!frames.empty()) {
-      if (!co_await transport.write(frames)) {
-        break;
-      }
+    if (!batch.empty()) {
+      ctx.counters.writes.inc();
+      ctx.counters.frames_written.inc(batch.size());
+      const bool written = co_await transport.write(batch);
+      batch.clear();  // drops the frames, keeps the capacity
+      if (!written) break;
       last_write = std::chrono::steady_clock::now();
       continue;
     }
@@ -430,12 +443,22 @@ asio::awaitable<void> Session::write_loop() {
       last_write = std::chrono::steady_clock::now();
       continue;
     }
-    writer_running = false;  // idle: the next push or heart-beat starts a writer
+    // Nothing to write. A busy connection's writer waits a moment for more
+    // (restarting a coroutine per batch costs throughput); an idle one's
+    // ends, and the next push or heart-beat starts a new one.
+    writer_wake.expires_after(kWriterLinger);
+    auto [ec] = co_await writer_wake.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) continue;  // woken: more to write, or closing
+    if (outbox->queued_bytes() > 0 || heartbeat_wanted || closing || outbox->close_requested()) continue;
+    std::vector<OutFrame>().swap(batch);  // idle: keep no buffers
+    outbox->release_idle_capacity();
+    writer_running = false;
     co_return;
   }
   closing = true;
   outbox->close();
   heartbeat_timer.cancel();
+  writer_wake.cancel();
   co_await transport.close(false);
   // Only now: serve_stomp's caller may destroy the transport once this is set.
   writer_done = true;
