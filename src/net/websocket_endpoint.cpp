@@ -25,7 +25,10 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 // A WebSocket message may hold several STOMP frames; each is at most 64 KiB
 // (the parser enforces it with an ERROR frame), the message a little more.
 constexpr std::size_t kMaxMessageBytes = 1 << 20;
-constexpr std::size_t kReadStepBytes = 512;
+// The first read of a message waits, maybe for minutes: it holds a small
+// buffer. Once bytes flow, the rest of the message comes in big steps.
+constexpr std::size_t kFirstReadBytes = 128;
+constexpr std::size_t kReadStepBytes = 16 * 1024;
 
 // The first STOMP subprotocol the client offers, newest first as offered.
 std::string pick_subprotocol(std::string_view offered) {
@@ -64,13 +67,15 @@ class WebSocketTransport final : public stomp::broker::Transport {
         ws_.next_layer().socket().close(ignored);
       });
     }
-    // Read a message in small steps: while a connection idles, its pending
-    // read holds only kReadStepBytes of buffer (a whole-message read would
-    // hold ~1.5 KiB per idle connection).
+    // Read a message in steps: while a connection idles, its pending read
+    // holds only kFirstReadBytes of buffer (a whole-message read would hold
+    // ~1.5 KiB per idle connection).
     boost::system::error_code ec;
+    std::size_t step = kFirstReadBytes;
     do {
-      auto [step_ec, n] = co_await ws_.async_read_some(buffer_, kReadStepBytes, kTuple);
+      auto [step_ec, n] = co_await ws_.async_read_some(buffer_, step, kTuple);
       ec = step_ec;
+      step = kReadStepBytes;
     } while (!ec && !ws_.is_message_done());
     timer_.cancel();
     if (ec) {

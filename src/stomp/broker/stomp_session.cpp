@@ -22,7 +22,7 @@ namespace {
 
 constexpr std::string_view kServerName = "chattwo/0.1";
 // How long a writer with nothing to write waits for more before it ends.
-constexpr auto kWriterLinger = std::chrono::seconds(1);
+constexpr auto kWriterLinger = std::chrono::milliseconds(200);
 
 std::shared_ptr<const std::string> text(std::string s) { return std::make_shared<const std::string>(std::move(s)); }
 
