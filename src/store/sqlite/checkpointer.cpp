@@ -11,6 +11,15 @@ Checkpointer::Checkpointer(const std::string& path, int wal_pages_threshold) : t
     sqlite3_close(db_);
     throw std::runtime_error("cannot open database " + path + " for checkpoints: " + why);
   }
+  // A connection knows the file is in WAL mode only once it has read it;
+  // until then a checkpoint call does nothing (and says OK).
+  char* error = nullptr;
+  if (sqlite3_exec(db_, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, &error) != SQLITE_OK) {
+    std::string why = error ? error : "unknown error";
+    sqlite3_free(error);
+    sqlite3_close(db_);
+    throw std::runtime_error("cannot read database " + path + " for checkpoints: " + why);
+  }
   thread_ = std::thread([this] { run(); });
 }
 
@@ -51,8 +60,10 @@ void Checkpointer::run() {
     // of the WAL is copied, the next writer starts it again from the top.
     // A busy or failed attempt is simply retried after the next commits.
     int wal_pages = 0, copied = 0;
-    if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_pages, &copied) == SQLITE_OK) {
+    if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_pages, &copied) == SQLITE_OK &&
+        copied > 0) {
       checkpoints_.fetch_add(1, std::memory_order_relaxed);
+      pages_copied_.fetch_add(static_cast<std::uint64_t>(copied), std::memory_order_relaxed);
     }
     lock.lock();
   }

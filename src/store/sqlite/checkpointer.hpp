@@ -30,7 +30,9 @@ class Checkpointer {
   /// auto-checkpoint on it).
   void watch(sqlite3* connection);
 
+  /// Checkpoints that copied pages, and how many pages they copied.
   std::uint64_t checkpoints() const { return checkpoints_.load(); }
+  std::uint64_t pages_copied() const { return pages_copied_.load(); }
 
  private:
   static int on_commit(void* self, sqlite3* db, const char* schema, int wal_pages);
@@ -43,6 +45,7 @@ class Checkpointer {
   bool requested_ = false;
   bool stopping_ = false;
   std::atomic<std::uint64_t> checkpoints_{0};
+  std::atomic<std::uint64_t> pages_copied_{0};
   std::thread thread_;
 };
 

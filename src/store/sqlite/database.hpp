@@ -105,6 +105,7 @@ class Database {
   std::uint64_t batched_writes() const { return batched_writes_.load(); }
   /// WAL checkpoints done by the background checkpointer (0 for ":memory:").
   std::uint64_t checkpoints() const { return checkpointer_ ? checkpointer_->checkpoints() : 0; }
+  std::uint64_t pages_checkpointed() const { return checkpointer_ ? checkpointer_->pages_copied() : 0; }
 
   /// True when a trivial query succeeds (for /readyz).
   bool ping();
