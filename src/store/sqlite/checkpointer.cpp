@@ -39,13 +39,21 @@ void Checkpointer::watch(sqlite3* connection) { sqlite3_wal_hook(connection, &Ch
 // and a wake-up here.
 int Checkpointer::on_commit(void* self, sqlite3*, const char*, int wal_pages) {
   auto* c = static_cast<Checkpointer*>(self);
-  if (wal_pages >= c->threshold_) {
-    {
-      std::lock_guard lock(c->mutex_);
-      c->requested_ = true;
-    }
-    c->wanted_.notify_one();
+  if (wal_pages < c->threshold_) {
+    c->requested_at_pages_.store(0, std::memory_order_relaxed);  // the WAL started over
+    return SQLITE_OK;
   }
+  // Past the threshold, once per further quarter of it: while readers keep
+  // the WAL from starting over, a checkpoint per commit (as SQLite's own
+  // would do) costs an fsync per commit for a few pages each.
+  const int last = c->requested_at_pages_.load(std::memory_order_relaxed);
+  if (last != 0 && wal_pages < last + c->threshold_ / 4) return SQLITE_OK;
+  c->requested_at_pages_.store(wal_pages, std::memory_order_relaxed);
+  {
+    std::lock_guard lock(c->mutex_);
+    c->requested_ = true;
+  }
+  c->wanted_.notify_one();
   return SQLITE_OK;
 }
 

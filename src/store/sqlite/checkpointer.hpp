@@ -43,6 +43,7 @@ class Checkpointer {
   std::mutex mutex_;
   std::condition_variable wanted_;
   bool requested_ = false;
+  std::atomic<int> requested_at_pages_{0};  // WAL size at the last request (0: none since it started over)
   bool stopping_ = false;
   std::atomic<std::uint64_t> checkpoints_{0};
   std::atomic<std::uint64_t> pages_copied_{0};
