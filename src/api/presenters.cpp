@@ -59,6 +59,16 @@ boost::json::object room_json(const chat::Room& room, const std::map<std::string
   return o;
 }
 
+boost::json::object message_page_json(const chat::MessagePage& page) {
+  boost::json::array messages;
+  messages.reserve(page.messages.size());
+  for (const auto& m : page.messages) messages.push_back(message_object(m));
+  boost::json::object o;
+  o["messages"] = std::move(messages);
+  o["hasMore"] = page.has_more;
+  return o;
+}
+
 Response json_response(int status, const boost::json::value& body) {
   Response r;
   r.status = status;

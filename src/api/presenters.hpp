@@ -8,6 +8,7 @@
 
 #include "api/http_types.hpp"
 #include "chat/message.hpp"
+#include "chat/message_store.hpp"
 #include "chat/room.hpp"
 #include "chat/user.hpp"
 
@@ -19,6 +20,9 @@ boost::json::object user_json(const chat::User& user, bool is_self);
 /// Message JSON: "text" for text and system messages, "clientMsgId" when
 /// the sender gave one, "senderId" null for system messages.
 boost::json::object message_object(const chat::Message& message);
+
+/// {"messages": [Message] ascending, "hasMore"}: a page of history.
+boost::json::object message_page_json(const chat::MessagePage& page);
 
 /// Room JSON with each member as {"user", "lastReadSeq", "joinedSeq"}.
 /// `users` holds the members' accounts (a member missing from it is left

@@ -1,5 +1,7 @@
 #include <boost/json/array.hpp>
 
+#include <algorithm>
+#include <charconv>
 #include <map>
 
 #include "api/json_body.hpp"
@@ -82,6 +84,34 @@ Response send_message(ApiContext& ctx, Request& req) {
   return r;
 }
 
+// ?before=SEQ / ?after=SEQ / ?limit=N: integers; the service judges ranges.
+chat::Result<std::optional<std::int64_t>> integer_param(const Request& req, std::string_view name) {
+  auto text = req.query_param(name);
+  if (!text) return std::optional<std::int64_t>{};
+  std::int64_t value = 0;
+  auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc{} || ptr != text->data() + text->size()) {
+    return chat::fail(chat::Error::validation(std::string(name) + " must be an integer", std::string(name)));
+  }
+  return std::optional<std::int64_t>{value};
+}
+
+Response history(ApiContext& ctx, Request& req) {
+  auto caller = ctx.auth.authenticate(req);
+  if (!caller) return to_problem(caller.error());
+  auto before = integer_param(req, "before");
+  if (!before) return to_problem(before.error());
+  auto after = integer_param(req, "after");
+  if (!after) return to_problem(after.error());
+  auto limit = integer_param(req, "limit");
+  if (!limit) return to_problem(limit.error());
+  if (*limit && **limit < 1) return to_problem(chat::Error::validation("limit must be at least 1", "limit"));
+  chat::PageQuery query{*before, *after, limit->has_value() ? static_cast<std::size_t>(std::min<std::int64_t>(**limit, 1000)) : 0};
+  auto page = ctx.messaging.history(caller->user.id, req.path_params.at("id"), query);
+  if (!page) return to_problem(page.error());
+  return json_response(200, message_page_json(*page));
+}
+
 Response mark_read(ApiContext& ctx, Request& req) {
   auto caller = ctx.auth.authenticate(req);
   if (!caller) return to_problem(caller.error());
@@ -105,6 +135,7 @@ std::vector<Route> room_routes(ApiContext& ctx) {
   return {
       {Method::post, "/api/v1/rooms", with_ctx(create_room), json},
       {Method::get, "/api/v1/rooms/{id}", with_ctx(get_room)},
+      {Method::get, "/api/v1/rooms/{id}/messages", with_ctx(history)},
       {Method::post, "/api/v1/rooms/{id}/messages", with_ctx(send_message), json},
       {Method::post, "/api/v1/rooms/{id}/read", with_ctx(mark_read), json},
   };

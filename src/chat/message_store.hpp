@@ -1,6 +1,9 @@
 #pragma once
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
+#include <vector>
 
 #include "chat/message.hpp"
 #include "chat/result.hpp"
@@ -12,6 +15,23 @@ namespace chattwo::chat {
 struct Appended {
   Message message;
   bool created = false;
+};
+
+/// A window of a room's history, ascending by seq. `has_more`: visible
+/// messages exist beyond it in the direction it was read (older for
+/// `before`, newer for `after`).
+struct MessagePage {
+  std::vector<Message> messages;
+  bool has_more = false;
+};
+
+/// Which window of history: the `limit` messages just before `before_seq`
+/// (the newest when absent), or just after `after_seq`. Exactly one of the
+/// two directions; never earlier than the reader's joined_seq.
+struct PageQuery {
+  std::optional<std::int64_t> before_seq;
+  std::optional<std::int64_t> after_seq;
+  std::size_t limit = 50;
 };
 
 /// Port: messages, each room's sequence counter and its members' read marks
@@ -43,6 +63,12 @@ class MessageStore {
 
   /// How many members of the room have last_read_seq < seq now.
   virtual std::int64_t count_unread(std::string_view room_id, std::int64_t seq) = 0;
+
+  /// A page of the room's history as `reader_id` may see it (seq >= their
+  /// joined_seq), each message with its unread_count as of now, from one
+  /// consistent read. Reads a range of the (room, seq) index, never the
+  /// room's whole history. Code::not_found when the reader is not a member.
+  virtual Result<MessagePage> page(std::string_view room_id, std::string_view reader_id, const PageQuery& query) = 0;
 };
 
 }  // namespace chattwo::chat

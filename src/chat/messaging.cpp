@@ -1,5 +1,7 @@
 #include "chat/messaging.hpp"
 
+#include <algorithm>
+
 #include "chat/validation.hpp"
 
 namespace chattwo::chat {
@@ -50,6 +52,19 @@ Result<ReadMark> Messaging::mark_read(std::string_view caller_id, std::string_vi
   auto mark = messages_.mark_read(room_id, caller_id, seq);
   if (!mark && mark.error().code == Code::not_found) return fail(no_such_room());
   return mark;
+}
+
+Result<MessagePage> Messaging::history(std::string_view caller_id, std::string_view room_id, const PageQuery& query) {
+  constexpr std::size_t kDefaultLimit = 50, kMaxLimit = 100;
+  if (query.before_seq && query.after_seq) {
+    return fail(Error::validation("give before or after, not both", "before"));
+  }
+  if ((query.before_seq && *query.before_seq < 0) || (query.after_seq && *query.after_seq < 0)) {
+    return fail(Error::validation("before and after are seqs: 0 or more", query.before_seq ? "before" : "after"));
+  }
+  PageQuery bounded = query;
+  bounded.limit = query.limit == 0 ? kDefaultLimit : std::min(query.limit, kMaxLimit);
+  return messages_.page(room_id, caller_id, bounded);
 }
 
 }  // namespace chattwo::chat

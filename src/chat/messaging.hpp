@@ -49,6 +49,12 @@ class Messaging {
   /// a negative seq.
   Result<ReadMark> mark_read(std::string_view caller_id, std::string_view room_id, std::int64_t seq);
 
+  /// A page of history as the caller may see it (from their joined_seq on),
+  /// with unread counts. `limit` 0 means the default (50); over 100 reads as
+  /// 100. Code::validation for both `before` and `after`, or a negative
+  /// one; Code::not_found when the caller is not a member.
+  Result<MessagePage> history(std::string_view caller_id, std::string_view room_id, const PageQuery& query);
+
  private:
   MessageStore& messages_;
   Clock& clock_;

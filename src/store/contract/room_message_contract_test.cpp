@@ -355,6 +355,96 @@ TEST_P(RoomMessageContract, UnreadCountsFollowReadMarks) {
   EXPECT_EQ(messages().count_unread("r1", 2), 4);  // a seq not yet sent: nobody has read it
 }
 
+// ------------------------------------------------------------------ history
+
+std::vector<std::int64_t> seqs_of(const chat::MessagePage& page) {
+  std::vector<std::int64_t> out;
+  for (const auto& m : page.messages) out.push_back(m.seq);
+  return out;
+}
+
+std::vector<std::int64_t> range(std::int64_t first, std::int64_t last) {
+  std::vector<std::int64_t> out;
+  for (auto s = first; s <= last; ++s) out.push_back(s);
+  return out;
+}
+
+TEST_P(RoomMessageContract, HistoryPagesWalkBothWaysAndSayWhenThereIsMore) {
+  insert_group("r1", {"alice", "bob"});
+  for (int i = 1; i <= 12; ++i) {
+    ASSERT_TRUE(messages().append(text("m" + std::to_string(i), "r1", "alice", "k" + std::to_string(i))));
+  }
+  auto newest = messages().page("r1", "bob", {.limit = 5});
+  ASSERT_TRUE(newest);
+  EXPECT_EQ(seqs_of(*newest), range(8, 12));
+  EXPECT_TRUE(newest->has_more);
+  auto older = messages().page("r1", "bob", {.before_seq = 8, .limit = 5});
+  EXPECT_EQ(seqs_of(*older), range(3, 7));
+  EXPECT_TRUE(older->has_more);
+  auto oldest = messages().page("r1", "bob", {.before_seq = 3, .limit = 5});
+  EXPECT_EQ(seqs_of(*oldest), range(1, 2));
+  EXPECT_FALSE(oldest->has_more);
+  auto first = messages().page("r1", "bob", {.after_seq = 0, .limit = 5});
+  EXPECT_EQ(seqs_of(*first), range(1, 5));
+  EXPECT_TRUE(first->has_more);
+  auto tail = messages().page("r1", "bob", {.after_seq = 10, .limit = 5});
+  EXPECT_EQ(seqs_of(*tail), range(11, 12));
+  EXPECT_FALSE(tail->has_more);
+  auto past_end = messages().page("r1", "bob", {.after_seq = 12, .limit = 5});
+  EXPECT_TRUE(past_end->messages.empty());
+  EXPECT_FALSE(past_end->has_more);
+  auto exact = messages().page("r1", "bob", {.limit = 12});
+  EXPECT_EQ(seqs_of(*exact), range(1, 12));
+  EXPECT_FALSE(exact->has_more);
+  // What was stored comes back as stored.
+  EXPECT_EQ(newest->messages.back().id, "m12");
+  EXPECT_EQ(newest->messages.back().client_msg_id, "k12");
+  EXPECT_EQ(newest->messages.back().sender_id, "alice");
+}
+
+TEST_P(RoomMessageContract, HistoryStartsAtTheReadersJoinedSeq) {
+  Room room = make_room("r1", RoomKind::group, {"alice", "bob"}, "g");
+  room.members.push_back({"dave", 4, 3});  // invited when seq 4 was the invitation
+  ASSERT_TRUE(rooms().insert(room));
+  for (int i = 1; i <= 6; ++i) {
+    ASSERT_TRUE(messages().append(text("m" + std::to_string(i), "r1", "alice", "k" + std::to_string(i))));
+  }
+  EXPECT_EQ(seqs_of(*messages().page("r1", "dave", {.limit = 50})), range(4, 6));
+  EXPECT_FALSE(messages().page("r1", "dave", {.limit = 50})->has_more);
+  auto before = messages().page("r1", "dave", {.before_seq = 5, .limit = 50});
+  EXPECT_EQ(seqs_of(*before), range(4, 4));
+  EXPECT_FALSE(before->has_more);
+  EXPECT_TRUE(messages().page("r1", "dave", {.before_seq = 4, .limit = 50})->messages.empty());
+  EXPECT_EQ(seqs_of(*messages().page("r1", "dave", {.after_seq = 0, .limit = 50})), range(4, 6));
+  EXPECT_EQ(seqs_of(*messages().page("r1", "bob", {.after_seq = 0, .limit = 50})), range(1, 6));
+}
+
+TEST_P(RoomMessageContract, HistoryCarriesUnreadCountsAndIsForMembersOnly) {
+  insert_group("r1", {"alice", "bob", "carol"});
+  Message system;
+  system.id = "s1";
+  system.room_id = "r1";
+  system.type = MessageType::system;
+  system.text = "alice invited carol";
+  system.created_at_ms = kT0;
+  ASSERT_TRUE(messages().append(system));
+  for (int i = 2; i <= 4; ++i) {
+    ASSERT_TRUE(messages().append(text("m" + std::to_string(i), "r1", "alice", "k" + std::to_string(i))));
+  }
+  ASSERT_TRUE(messages().mark_read("r1", "bob", 3));
+  auto page = messages().page("r1", "carol", {.limit = 50});
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->messages.size(), 4u);
+  EXPECT_EQ(page->messages[0].unread_count, 0);  // system: never unread
+  EXPECT_EQ(page->messages[1].unread_count, 1);  // seq 2: carol
+  EXPECT_EQ(page->messages[2].unread_count, 1);  // seq 3: carol
+  EXPECT_EQ(page->messages[3].unread_count, 2);  // seq 4: bob and carol
+  auto outsider = messages().page("r1", "dave", {.limit = 50});
+  ASSERT_FALSE(outsider);
+  EXPECT_EQ(outsider.error().code, Code::not_found);
+  EXPECT_EQ(messages().page("nope", "alice", {.limit = 50}).error().code, Code::not_found);
+}
+
 TEST_P(RoomMessageContract, ConcurrentAppendsGetEverySeqOnce) {
   insert_group("r1", {"alice", "bob", "carol", "dave"});
   const std::vector<std::string> senders = {"alice", "bob", "carol", "dave"};

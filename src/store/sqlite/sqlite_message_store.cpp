@@ -1,6 +1,9 @@
 #include "store/sqlite/sqlite_message_store.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <vector>
 #include <optional>
 #include <string>
 
@@ -144,6 +147,78 @@ chat::Result<chat::ReadMark> SqliteMessageStore::mark_read(std::string_view room
 std::int64_t SqliteMessageStore::count_unread(std::string_view room_id, std::int64_t seq) {
   auto lease = db_.acquire();
   return count_unread_on(*lease, room_id, seq);
+}
+
+namespace {
+
+// A read transaction: the statements inside it see one snapshot (WAL), so
+// a page's messages and the read marks behind its unread counts agree.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Connection& conn) : conn_(conn) { conn_.prepare("BEGIN").run(); }
+  ~ReadTransaction() {
+    try {
+      conn_.prepare("COMMIT").run();
+    } catch (...) {  // a read has nothing to lose; never throw from here
+    }
+  }
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+ private:
+  Connection& conn_;
+};
+
+}  // namespace
+
+chat::Result<chat::MessagePage> SqliteMessageStore::page(std::string_view room_id, std::string_view reader_id,
+                                                         const chat::PageQuery& query) {
+  auto lease = db_.acquire();
+  Connection& conn = *lease;
+  ReadTransaction snapshot(conn);
+
+  std::int64_t joined_seq = 0;
+  {
+    Statement q = conn.prepare("SELECT joined_seq FROM room_members WHERE room_id = ?1 AND user_id = ?2");
+    q.bind(1, room_id).bind(2, reader_id);
+    if (!q.step()) return chat::fail(chat::Error::not_found("no such room"));
+    joined_seq = q.integer(0);
+  }
+  // Every member's read mark, sorted: a message's unread count is how many
+  // are below its seq (a binary search per message, not a query).
+  std::vector<std::int64_t> marks;
+  {
+    Statement q = conn.prepare("SELECT last_read_seq FROM room_members WHERE room_id = ?1 ORDER BY last_read_seq");
+    q.bind(1, room_id);
+    while (q.step()) marks.push_back(q.integer(0));
+  }
+
+  const auto fetch = static_cast<std::int64_t>(query.limit) + 1;  // one more says whether there is more
+  chat::MessagePage page;
+  if (query.after_seq) {
+    Statement q = conn.prepare("SELECT " + std::string(kMessageColumns) +
+                               " FROM messages WHERE room_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3");
+    q.bind(1, room_id).bind(2, std::max(*query.after_seq, joined_seq - 1)).bind(3, fetch);
+    while (q.step()) page.messages.push_back(read_message(q));
+  } else {
+    Statement q = conn.prepare("SELECT " + std::string(kMessageColumns) +
+                               " FROM messages WHERE room_id = ?1 AND seq >= ?2 AND seq < ?3"
+                               " ORDER BY seq DESC LIMIT ?4");
+    q.bind(1, room_id).bind(2, joined_seq).bind(3, query.before_seq.value_or(std::numeric_limits<std::int64_t>::max())).bind(4, fetch);
+    while (q.step()) page.messages.push_back(read_message(q));
+    std::reverse(page.messages.begin(), page.messages.end());
+  }
+  if (page.messages.size() > query.limit) {
+    page.has_more = true;
+    // The extra row is the oldest of a `before` read, the newest of an `after` one.
+    if (query.after_seq) page.messages.pop_back();
+    else page.messages.erase(page.messages.begin());
+  }
+  for (auto& m : page.messages) {
+    if (m.type == chat::MessageType::system) continue;  // never unread (API.md)
+    m.unread_count = std::lower_bound(marks.begin(), marks.end(), m.seq) - marks.begin();
+  }
+  return page;
 }
 
 }  // namespace chattwo::store::sqlite

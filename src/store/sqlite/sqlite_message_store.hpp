@@ -16,6 +16,8 @@ class SqliteMessageStore final : public chat::MessageStore {
   chat::Result<chat::ReadMark> mark_read(std::string_view room_id, std::string_view user_id,
                                          std::int64_t seq) override;
   std::int64_t count_unread(std::string_view room_id, std::int64_t seq) override;
+  chat::Result<chat::MessagePage> page(std::string_view room_id, std::string_view reader_id,
+                                       const chat::PageQuery& query) override;
 
  private:
   Database& db_;
