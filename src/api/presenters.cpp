@@ -69,6 +69,24 @@ boost::json::object message_page_json(const chat::MessagePage& page) {
   return o;
 }
 
+boost::json::object room_summary_json(const chat::RoomSummary& summary,
+                                      const std::map<std::string, chat::User, std::less<>>& users) {
+  boost::json::object o;
+  o["id"] = summary.id;
+  o["kind"] = chat::to_string(summary.kind);
+  o["name"] = summary.name;
+  o["memberCount"] = summary.member_count;
+  boost::json::array members;
+  for (const auto& id : summary.first_other_member_ids) {
+    if (auto it = users.find(id); it != users.end()) members.push_back(user_json(it->second, false));
+  }
+  o["members"] = std::move(members);
+  if (summary.last_message) o["lastMessage"] = message_object(*summary.last_message);
+  else o["lastMessage"] = nullptr;
+  o["unreadCount"] = summary.unread_count;
+  return o;
+}
+
 Response json_response(int status, const boost::json::value& body) {
   Response r;
   r.status = status;

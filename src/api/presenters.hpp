@@ -30,6 +30,12 @@ boost::json::object message_page_json(const chat::MessagePage& page);
 boost::json::object room_json(const chat::Room& room, const std::map<std::string, chat::User, std::less<>>& users,
                               std::string_view caller_id);
 
+/// RoomSummary JSON: {"id","kind","name","memberCount","members": [User]
+/// (the first four others, each found in `users`), "lastMessage": Message
+/// or null, "unreadCount"}.
+boost::json::object room_summary_json(const chat::RoomSummary& summary,
+                                      const std::map<std::string, chat::User, std::less<>>& users);
+
 /// A JSON response with `status`.
 Response json_response(int status, const boost::json::value& body);
 Response no_content();

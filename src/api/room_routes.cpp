@@ -59,6 +59,26 @@ Response create_room(ApiContext& ctx, Request& req) {
   return room_response(ctx, created->created ? 201 : 200, created->room, caller->user);
 }
 
+Response list_rooms(ApiContext& ctx, Request& req) {
+  auto caller = ctx.auth.authenticate(req);
+  if (!caller) return to_problem(caller.error());
+  auto summaries = ctx.rooms.list_rooms(caller->user.id);
+  // Every member the list shows, in one lookup.
+  std::vector<std::string> ids;
+  for (const auto& s : summaries) ids.insert(ids.end(), s.first_other_member_ids.begin(), s.first_other_member_ids.end());
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::map<std::string, chat::User, std::less<>> users;
+  for (auto& u : ctx.accounts.find_users(ids)) {
+    std::string id = u.id;
+    users.emplace(std::move(id), std::move(u));
+  }
+  boost::json::array list;
+  list.reserve(summaries.size());
+  for (const auto& s : summaries) list.push_back(room_summary_json(s, users));
+  return json_response(200, list);
+}
+
 Response get_room(ApiContext& ctx, Request& req) {
   auto caller = ctx.auth.authenticate(req);
   if (!caller) return to_problem(caller.error());
@@ -134,6 +154,7 @@ std::vector<Route> room_routes(ApiContext& ctx) {
   };
   return {
       {Method::post, "/api/v1/rooms", with_ctx(create_room), json},
+      {Method::get, "/api/v1/rooms", with_ctx(list_rooms)},
       {Method::get, "/api/v1/rooms/{id}", with_ctx(get_room)},
       {Method::get, "/api/v1/rooms/{id}/messages", with_ctx(history)},
       {Method::post, "/api/v1/rooms/{id}/messages", with_ctx(send_message), json},

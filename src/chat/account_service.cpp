@@ -113,6 +113,8 @@ Result<User> AccountService::find_user(std::string_view id) {
   return std::move(*user);
 }
 
+std::vector<User> AccountService::find_users(const std::vector<std::string>& ids) { return users_.find_by_ids(ids); }
+
 Result<SignIn> AccountService::start_session(User user, SessionKind kind) {
   const std::int64_t now = clock_.now_ms();
   std::string secret = secrets_.new_token();

@@ -63,6 +63,8 @@ class AccountService {
 
   Result<User> update_profile(const Caller& caller, const ProfilePatch& patch);
   Result<User> find_user(std::string_view id);
+  /// The users among `ids` that exist (any order), in one store call.
+  std::vector<User> find_users(const std::vector<std::string>& ids);
 
  private:
   Result<SignIn> start_session(User user, SessionKind kind);

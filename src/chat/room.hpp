@@ -1,8 +1,11 @@
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "chat/message.hpp"
 
 namespace chattwo::chat {
 
@@ -37,6 +40,20 @@ struct Room {
     }
     return nullptr;
   }
+};
+
+/// One line of a user's room list, as one user sees it: who else is in the
+/// room (the first few, for the avatars), the newest message, and how many
+/// messages of others they have not read.
+struct RoomSummary {
+  std::string id;
+  RoomKind kind = RoomKind::group;
+  std::string name;
+  std::int64_t member_count = 0;
+  std::vector<std::string> first_other_member_ids;  // up to 4, in the order they joined
+  std::optional<Message> last_message;               // with its unread_count
+  std::int64_t unread_count = 0;                      // others' messages after the user's read mark
+  std::int64_t last_activity_at_ms = 0;               // the list's order, newest first
 };
 
 }  // namespace chattwo::chat

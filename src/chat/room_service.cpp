@@ -91,4 +91,6 @@ bool RoomService::is_member(std::string_view user_id, std::string_view room_id) 
   return rooms_.is_member(room_id, user_id);
 }
 
+std::vector<RoomSummary> RoomService::list_rooms(std::string_view caller_id) { return rooms_.summaries_for(caller_id); }
+
 }  // namespace chattwo::chat

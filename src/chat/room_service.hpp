@@ -45,6 +45,9 @@ class RoomService {
 
   bool is_member(std::string_view user_id, std::string_view room_id);
 
+  /// The caller's rooms, newest activity first, as they see them.
+  std::vector<RoomSummary> list_rooms(std::string_view caller_id);
+
  private:
   Result<CreatedRoom> direct_room(std::string_view caller_id, const std::string& other_id);
 

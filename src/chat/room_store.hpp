@@ -25,6 +25,11 @@ class RoomStore {
   /// The direct room between the two users (in either order), or nullopt.
   virtual std::optional<Room> find_direct(std::string_view user_a, std::string_view user_b) = 0;
   virtual bool is_member(std::string_view room_id, std::string_view user_id) = 0;
+
+  /// The rooms `user_id` is in, newest activity first, each as that user
+  /// sees it (RoomSummary), from one consistent read. Cost grows with the
+  /// number of rooms, not with their histories.
+  virtual std::vector<RoomSummary> summaries_for(std::string_view user_id) = 0;
 };
 
 }  // namespace chattwo::chat

@@ -2,6 +2,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "chat/result.hpp"
 #include "chat/user.hpp"
@@ -24,6 +25,9 @@ class UserStore {
   /// Inserts a new user. Code::conflict when the email is taken.
   virtual Result<void> insert(const User& user, std::string_view password_hash) = 0;
   virtual std::optional<User> find_by_id(std::string_view id) = 0;
+  /// The users among `ids` that exist, in no particular order, in one
+  /// round trip (a room list names hundreds of members).
+  virtual std::vector<User> find_by_ids(const std::vector<std::string>& ids) = 0;
   /// `email` must already be normalised (trimmed, lower case).
   virtual std::optional<Credentials> find_credentials_by_email(std::string_view email) = 0;
   /// Applies `patch` and returns the user as stored; nullopt for an unknown id.

@@ -445,6 +445,80 @@ TEST_P(RoomMessageContract, HistoryCarriesUnreadCountsAndIsForMembersOnly) {
   EXPECT_EQ(messages().page("nope", "alice", {.limit = 50}).error().code, Code::not_found);
 }
 
+// ------------------------------------------------------------------ room list
+
+TEST_P(RoomMessageContract, RoomListIsNewestActivityFirstWithUnreadAndLastMessage) {
+  insert_group("quiet", {"alice", "bob"});
+  insert_group("busy", {"alice", "bob", "carol", "dave"});
+  Room direct = make_room("dm", RoomKind::direct, {"alice", "carol"});
+  ASSERT_TRUE(rooms().insert(direct));
+  ASSERT_TRUE(rooms().summaries_for("nobody").empty());
+
+  // busy: carol 2 messages, a system message, bob 1; alice read through 1.
+  Message m1 = text("b1", "busy", "carol", "c1");
+  m1.created_at_ms = kT0 + 10;
+  ASSERT_TRUE(messages().append(m1));
+  Message m2 = text("b2", "busy", "carol", "c2");
+  m2.created_at_ms = kT0 + 11;
+  ASSERT_TRUE(messages().append(m2));
+  Message system;
+  system.id = "bs";
+  system.room_id = "busy";
+  system.type = MessageType::system;
+  system.text = "carol invited dave";
+  system.created_at_ms = kT0 + 12;
+  ASSERT_TRUE(messages().append(system));
+  Message m4 = text("b4", "busy", "bob", "c4", "최신 🙂");
+  m4.created_at_ms = kT0 + 13;
+  ASSERT_TRUE(messages().append(m4));
+  ASSERT_TRUE(messages().mark_read("busy", "alice", 1));
+  // dm: alice wrote last (nothing unread for her).
+  Message d1 = text("d1", "dm", "alice", "a1");
+  d1.created_at_ms = kT0 + 5;
+  ASSERT_TRUE(messages().append(d1));
+
+  auto list = rooms().summaries_for("alice");
+  ASSERT_EQ(list.size(), 3u);
+  EXPECT_EQ(list[0].id, "busy");
+  EXPECT_EQ(list[1].id, "dm");
+  EXPECT_EQ(list[2].id, "quiet");
+
+  const auto& busy = list[0];
+  EXPECT_EQ(busy.kind, RoomKind::group);
+  EXPECT_EQ(busy.name, "group");
+  EXPECT_EQ(busy.member_count, 4);
+  EXPECT_EQ(busy.first_other_member_ids, (std::vector<std::string>{"bob", "carol", "dave"}));
+  EXPECT_EQ(busy.unread_count, 2);  // seq 2 (carol) and 4 (bob); the system message does not count
+  ASSERT_TRUE(busy.last_message);
+  EXPECT_EQ(busy.last_message->seq, 4);
+  EXPECT_EQ(busy.last_message->text, "최신 🙂");
+  EXPECT_EQ(busy.last_message->unread_count, 3);  // alice, carol, dave have not read it
+  EXPECT_EQ(busy.last_activity_at_ms, kT0 + 13);
+
+  EXPECT_EQ(list[1].kind, RoomKind::direct);
+  EXPECT_EQ(list[1].unread_count, 0);
+  EXPECT_EQ(list[1].first_other_member_ids, (std::vector<std::string>{"carol"}));
+  EXPECT_FALSE(list[2].last_message);
+  EXPECT_EQ(list[2].unread_count, 0);
+
+  // The same room, another reader: carol has read her own messages only.
+  auto carols = rooms().summaries_for("carol");
+  ASSERT_EQ(carols.size(), 2u);
+  EXPECT_EQ(carols[0].id, "busy");
+  EXPECT_EQ(carols[0].unread_count, 1);  // bob's seq 4
+  EXPECT_EQ(carols[0].first_other_member_ids, (std::vector<std::string>{"alice", "bob", "dave"}));
+}
+
+TEST_P(RoomMessageContract, UsersAreFoundManyAtOnce) {
+  auto found = users().find_by_ids({"carol", "alice", "ghost", "alice"});
+  std::vector<std::string> ids;
+  for (const auto& u : found) ids.push_back(u.id);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"alice", "carol"}));
+  EXPECT_TRUE(users().find_by_ids({}).empty());
+  EXPECT_TRUE(users().find_by_ids({"a\"quote", "back\\slash"}).empty());
+}
+
 TEST_P(RoomMessageContract, ConcurrentAppendsGetEverySeqOnce) {
   insert_group("r1", {"alice", "bob", "carol", "dave"});
   const std::vector<std::string> senders = {"alice", "bob", "carol", "dave"};

@@ -7,33 +7,12 @@
 #include <optional>
 #include <string>
 
+#include "store/sqlite/message_rows.hpp"
+#include "store/sqlite/read_transaction.hpp"
 #include "store/sqlite/statement.hpp"
 
 namespace chattwo::store::sqlite {
 namespace {
-
-constexpr std::string_view kMessageColumns =
-    "id, room_id, seq, sender_id, type, text, image_id, client_msg_id, created_at";
-
-chat::MessageType message_type(const std::string& text) {
-  if (text == "image") return chat::MessageType::image;
-  if (text == "system") return chat::MessageType::system;
-  return chat::MessageType::text;
-}
-
-chat::Message read_message(const Statement& row) {
-  chat::Message m;
-  m.id = row.text(0);
-  m.room_id = row.text(1);
-  m.seq = row.integer(2);
-  m.sender_id = row.optional_text(3);
-  m.type = message_type(row.text(4));
-  m.text = row.text(5);
-  m.image_id = row.optional_text(6);
-  m.client_msg_id = row.optional_text(7);
-  m.created_at_ms = row.integer(8);
-  return m;
-}
 
 std::int64_t count_unread_on(Connection& conn, std::string_view room_id, std::int64_t seq) {
   Statement q = conn.prepare("SELECT COUNT(*) FROM room_members WHERE room_id = ?1 AND last_read_seq < ?2");
@@ -148,28 +127,6 @@ std::int64_t SqliteMessageStore::count_unread(std::string_view room_id, std::int
   auto lease = db_.acquire();
   return count_unread_on(*lease, room_id, seq);
 }
-
-namespace {
-
-// A read transaction: the statements inside it see one snapshot (WAL), so
-// a page's messages and the read marks behind its unread counts agree.
-class ReadTransaction {
- public:
-  explicit ReadTransaction(Connection& conn) : conn_(conn) { conn_.prepare("BEGIN").run(); }
-  ~ReadTransaction() {
-    try {
-      conn_.prepare("COMMIT").run();
-    } catch (...) {  // a read has nothing to lose; never throw from here
-    }
-  }
-  ReadTransaction(const ReadTransaction&) = delete;
-  ReadTransaction& operator=(const ReadTransaction&) = delete;
-
- private:
-  Connection& conn_;
-};
-
-}  // namespace
 
 chat::Result<chat::MessagePage> SqliteMessageStore::page(std::string_view room_id, std::string_view reader_id,
                                                          const chat::PageQuery& query) {

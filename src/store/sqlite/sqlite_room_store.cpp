@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "store/sqlite/message_rows.hpp"
+#include "store/sqlite/read_transaction.hpp"
 #include "store/sqlite/statement.hpp"
 
 namespace chattwo::store::sqlite {
@@ -94,6 +96,76 @@ bool SqliteRoomStore::is_member(std::string_view room_id, std::string_view user_
   Statement q = lease->prepare("SELECT 1 FROM room_members WHERE room_id = ?1 AND user_id = ?2");
   q.bind(1, room_id).bind(2, user_id);
   return q.step();
+}
+
+std::vector<chat::RoomSummary> SqliteRoomStore::summaries_for(std::string_view user_id) {
+  auto lease = db_.acquire();
+  Connection& conn = *lease;
+  ReadTransaction snapshot(conn);  // one snapshot for the whole list
+
+  std::vector<chat::RoomSummary> out;
+  std::vector<std::int64_t> read_marks;
+  std::vector<std::int64_t> last_seqs;
+  {
+    Statement q = conn.prepare(
+        "SELECT r.id, r.kind, r.name, r.last_seq, r.last_activity_at, m.last_read_seq"
+        " FROM room_members m JOIN rooms r ON r.id = m.room_id WHERE m.user_id = ?1"
+        " ORDER BY r.last_activity_at DESC, r.id DESC");
+    q.bind(1, user_id);
+    while (q.step()) {
+      chat::RoomSummary s;
+      s.id = q.text(0);
+      s.kind = q.text(1) == "direct" ? chat::RoomKind::direct : chat::RoomKind::group;
+      s.name = q.text(2);
+      last_seqs.push_back(q.integer(3));
+      s.last_activity_at_ms = q.integer(4);
+      read_marks.push_back(q.integer(5));
+      out.push_back(std::move(s));
+    }
+  }
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    chat::RoomSummary& s = out[i];
+    const std::int64_t last_seq = last_seqs[i];
+    const std::int64_t read = read_marks[i];
+    {
+      // The others in join order: the first four for the avatars; the
+      // count from the same rows' primary-key range.
+      Statement members = conn.prepare(
+          "SELECT user_id FROM room_members WHERE room_id = ?1 AND user_id <> ?2 ORDER BY joined_seq, rowid LIMIT 4");
+      members.bind(1, s.id).bind(2, user_id);
+      while (members.step()) s.first_other_member_ids.push_back(members.text(0));
+      Statement count = conn.prepare("SELECT COUNT(*) FROM room_members WHERE room_id = ?1");
+      count.bind(1, s.id);
+      count.step();
+      s.member_count = count.integer(0);
+    }
+    if (last_seq > 0) {
+      Statement last = conn.prepare("SELECT " + std::string(kMessageColumns) +
+                                    " FROM messages WHERE room_id = ?1 AND seq = ?2");
+      last.bind(1, s.id).bind(2, last_seq);
+      if (last.step()) {
+        chat::Message m = read_message(last);
+        if (m.type != chat::MessageType::system) {
+          Statement unread = conn.prepare(
+              "SELECT COUNT(*) FROM room_members WHERE room_id = ?1 AND last_read_seq < ?2");
+          unread.bind(1, s.id).bind(2, m.seq);
+          unread.step();
+          m.unread_count = unread.integer(0);
+        }
+        s.last_message = std::move(m);
+      }
+    }
+    if (last_seq > read) {
+      // Others' messages after the mark: one's own are never after it
+      // (sending moves it), so all but the system messages in the range.
+      Statement system = conn.prepare(
+          "SELECT COUNT(*) FROM messages WHERE room_id = ?1 AND type = 'system' AND seq > ?2 AND seq <= ?3");
+      system.bind(1, s.id).bind(2, read).bind(3, last_seq);
+      system.step();
+      s.unread_count = last_seq - read - system.integer(0);
+    }
+  }
+  return out;
 }
 
 }  // namespace chattwo::store::sqlite

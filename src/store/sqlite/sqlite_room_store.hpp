@@ -13,6 +13,7 @@ class SqliteRoomStore final : public chat::RoomStore {
   std::optional<chat::Room> find(std::string_view room_id) override;
   std::optional<chat::Room> find_direct(std::string_view user_a, std::string_view user_b) override;
   bool is_member(std::string_view room_id, std::string_view user_id) override;
+  std::vector<chat::RoomSummary> summaries_for(std::string_view user_id) override;
 
  private:
   Database& db_;

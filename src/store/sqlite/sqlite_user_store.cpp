@@ -46,6 +46,31 @@ std::optional<chat::User> SqliteUserStore::find_by_id(std::string_view id) {
   return read_user(q);
 }
 
+std::vector<chat::User> SqliteUserStore::find_by_ids(const std::vector<std::string>& ids) {
+  std::vector<chat::User> out;
+  if (ids.empty()) return out;
+  // The ids travel as one JSON array: one prepared statement whatever their
+  // number (no IN list built per call). Ids are opaque ASCII without quotes
+  // or backslashes in practice, but escape them anyway.
+  std::string array = "[";
+  for (const auto& id : ids) {
+    if (array.size() > 1) array += ',';
+    array += '"';
+    for (char c : id) {
+      if (c == '"' || c == '\\') array += '\\';
+      if (static_cast<unsigned char>(c) >= 0x20) array += c;
+    }
+    array += '"';
+  }
+  array += ']';
+  auto lease = db_.acquire();
+  Statement q = lease->prepare("SELECT " + std::string(kUserColumns) +
+                               " FROM users WHERE id IN (SELECT value FROM json_each(?1))");
+  q.bind(1, array);
+  while (q.step()) out.push_back(read_user(q));
+  return out;
+}
+
 std::optional<chat::Credentials> SqliteUserStore::find_credentials_by_email(std::string_view email) {
   auto lease = db_.acquire();
   Statement q = lease->prepare("SELECT " + std::string(kUserColumns) + " FROM users WHERE email = ?1");

@@ -11,6 +11,7 @@ class SqliteUserStore final : public chat::UserStore {
 
   chat::Result<void> insert(const chat::User& user, std::string_view password_hash) override;
   std::optional<chat::User> find_by_id(std::string_view id) override;
+  std::vector<chat::User> find_by_ids(const std::vector<std::string>& ids) override;
   std::optional<chat::Credentials> find_credentials_by_email(std::string_view email) override;
   std::optional<chat::User> update_profile(std::string_view id, const chat::ProfilePatch& patch) override;
 
