@@ -1,5 +1,6 @@
 #include "api/room_events.hpp"
 
+#include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <limits>
@@ -70,6 +71,45 @@ chat::BusEvent RoomEvents::message_event(const chat::Message& message) {
 
 chat::BusEvent RoomEvents::read_event(const chat::ReadMark& mark) {
   return chat::BusEvent{room_topic(mark.room_id), "read", read_json(mark)};
+}
+
+namespace {
+
+std::string member_json(std::string_view room_id, std::string_view action, const std::vector<std::string>& user_ids,
+                        const std::string* name) {
+  boost::json::object o;
+  o["roomId"] = room_id;
+  o["action"] = action;
+  boost::json::array ids;
+  for (const auto& id : user_ids) ids.emplace_back(id);
+  o["userIds"] = std::move(ids);
+  if (name) o["name"] = *name;
+  return boost::json::serialize(o);
+}
+
+}  // namespace
+
+void RoomEvents::renamed(const chat::Room& room, std::string_view by_user_id) {
+  bus_.publish(chat::BusEvent{room_topic(room.id), "member",
+                              member_json(room.id, "renamed", {std::string(by_user_id)}, &room.name)});
+}
+
+void RoomEvents::joined(const chat::Message& system_message, const std::vector<std::string>& user_ids) {
+  std::vector<chat::BusEvent> events;
+  events.push_back(message_event(system_message));
+  events.push_back({room_topic(system_message.room_id), "member",
+                    member_json(system_message.room_id, "joined", user_ids, nullptr)});
+  bus_.publish_all(std::move(events));
+}
+
+void RoomEvents::left(std::string_view room_id, std::string_view user_id,
+                      const std::optional<chat::Message>& system_message) {
+  std::vector<chat::BusEvent> events;
+  if (system_message) events.push_back(message_event(*system_message));
+  events.push_back({room_topic(room_id), "member", member_json(room_id, "left", {std::string(user_id)}, nullptr)});
+  // Control, after the rest: the leaver sees their leaving, then nothing more.
+  events.push_back({room_topic(room_id), "evict", std::string(user_id)});
+  bus_.publish_all(std::move(events));
 }
 
 }  // namespace chattwo::api

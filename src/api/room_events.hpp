@@ -1,4 +1,6 @@
 #pragma once
+#include <vector>
+#include <optional>
 // Room events for the bus, made in one place for REST and STOMP alike: the
 // same service results produce the same JSON, serialised once per event.
 // Also the parsing of the two room SEND bodies, which both protocols share.
@@ -9,6 +11,7 @@
 #include <string_view>
 
 #include "chat/event_bus.hpp"
+#include "chat/room.hpp"
 #include "chat/message.hpp"
 #include "chat/messaging.hpp"
 #include "chat/result.hpp"
@@ -47,6 +50,15 @@ class RoomEvents {
 
   /// Event "read" with {"roomId", "userId", "lastReadSeq"} on the room's topic.
   void read_moved(const chat::ReadMark& mark);
+
+  /// A group room's new name: event "member" {"roomId", "action": "renamed",
+  /// "userIds": [who], "name"}.
+  void renamed(const chat::Room& room, std::string_view by_user_id);
+  /// An invitation: its system message, then "member" "joined" with the ids.
+  void joined(const chat::Message& system_message, const std::vector<std::string>& user_ids);
+  /// A leave: the system message (if the room remains), "member" "left",
+  /// and the leaver's subscriptions to the room end on every node.
+  void left(std::string_view room_id, std::string_view user_id, const std::optional<chat::Message>& system_message);
 
   /// The same events, made but not yet published: a batch collects them
   /// and publishes them together (publish_all) once committed.

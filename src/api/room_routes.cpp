@@ -132,6 +132,54 @@ Response history(ApiContext& ctx, Request& req) {
   return json_response(200, message_page_json(*page));
 }
 
+Response rename_room(ApiContext& ctx, Request& req) {
+  auto caller = ctx.auth.authenticate(req);
+  if (!caller) return to_problem(caller.error());
+  auto body = parse_json_object(req);
+  if (!body) return to_problem(body.error());
+  auto name = required_string(*body, "name");
+  if (!name) return to_problem(name.error());
+  auto room = ctx.rooms.rename(caller->user.id, req.path_params.at("id"), *name);
+  if (!room) return to_problem(room.error());
+  ctx.room_events.renamed(*room, caller->user.id);
+  return room_response(ctx, 200, *room, caller->user);
+}
+
+chat::Result<std::vector<std::string>> user_ids(const boost::json::object& body) {
+  const auto* ids = body.if_contains("userIds");
+  auto wrong = [] { return chat::fail(chat::Error::validation("userIds must be an array of user ids", "userIds")); };
+  if (!ids || !ids->is_array()) return wrong();
+  std::vector<std::string> out;
+  for (const auto& id : ids->as_array()) {
+    if (!id.is_string()) return wrong();
+    out.emplace_back(id.as_string());
+  }
+  return out;
+}
+
+Response invite(ApiContext& ctx, Request& req) {
+  auto caller = ctx.auth.authenticate(req);
+  if (!caller) return to_problem(caller.error());
+  auto body = parse_json_object(req);
+  if (!body) return to_problem(body.error());
+  auto ids = user_ids(*body);
+  if (!ids) return to_problem(ids.error());
+  auto invited = ctx.rooms.invite(caller->user.id, req.path_params.at("id"), *ids);
+  if (!invited) return to_problem(invited.error());
+  if (invited->system_message) ctx.room_events.joined(*invited->system_message, invited->added_ids);
+  return room_response(ctx, 200, invited->room, caller->user);
+}
+
+Response leave(ApiContext& ctx, Request& req) {
+  auto caller = ctx.auth.authenticate(req);
+  if (!caller) return to_problem(caller.error());
+  const std::string& room_id = req.path_params.at("id");
+  auto left = ctx.rooms.leave(caller->user.id, room_id);
+  if (!left) return to_problem(left.error());
+  ctx.room_events.left(room_id, caller->user.id, left->system_message);
+  return no_content();
+}
+
 Response mark_read(ApiContext& ctx, Request& req) {
   auto caller = ctx.auth.authenticate(req);
   if (!caller) return to_problem(caller.error());
@@ -156,6 +204,9 @@ std::vector<Route> room_routes(ApiContext& ctx) {
       {Method::post, "/api/v1/rooms", with_ctx(create_room), json},
       {Method::get, "/api/v1/rooms", with_ctx(list_rooms)},
       {Method::get, "/api/v1/rooms/{id}", with_ctx(get_room)},
+      {Method::patch, "/api/v1/rooms/{id}", with_ctx(rename_room), json},
+      {Method::post, "/api/v1/rooms/{id}/members", with_ctx(invite), json},
+      {Method::delete_, "/api/v1/rooms/{id}/members/me", with_ctx(leave)},
       {Method::get, "/api/v1/rooms/{id}/messages", with_ctx(history)},
       {Method::post, "/api/v1/rooms/{id}/messages", with_ctx(send_message), json},
       {Method::post, "/api/v1/rooms/{id}/read", with_ctx(mark_read), json},

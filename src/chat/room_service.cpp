@@ -63,7 +63,20 @@ Result<CreatedRoom> RoomService::create_room(std::string_view caller_id, const s
 }
 
 Result<CreatedRoom> RoomService::direct_room(std::string_view caller_id, const std::string& other_id) {
-  if (auto existing = rooms_.find_direct(caller_id, other_id)) return CreatedRoom{std::move(*existing), false};
+  if (auto existing = rooms_.find_direct(caller_id, other_id)) {
+    // One of the two left it earlier: as in KakaoTalk, the conversation
+    // comes back for them, showing only what is said from now on.
+    bool rejoined = false;
+    for (std::string_view id : {caller_id, std::string_view(other_id)}) {
+      if (existing->member(id)) continue;
+      if (auto r = rooms_.rejoin(existing->id, id, clock_.now_ms()); !r) return fail(r.error());
+      rejoined = true;
+    }
+    if (rejoined) {
+      if (auto again = rooms_.find(existing->id)) return CreatedRoom{std::move(*again), false};
+    }
+    return CreatedRoom{std::move(*existing), false};
+  }
 
   Room room;
   room.id = ids_.next_id();
@@ -92,5 +105,88 @@ bool RoomService::is_member(std::string_view user_id, std::string_view room_id) 
 }
 
 std::vector<RoomSummary> RoomService::list_rooms(std::string_view caller_id) { return rooms_.summaries_for(caller_id); }
+
+
+namespace {
+
+Message system_draft(IdGenerator& ids, Clock& clock, std::string_view room_id, std::string text) {
+  Message m;
+  m.id = ids.next_id();
+  m.room_id = std::string(room_id);
+  m.type = MessageType::system;
+  m.text = std::move(text);
+  m.created_at_ms = clock.now_ms();
+  return m;
+}
+
+std::string name_of(UserStore& users, std::string_view id) {
+  auto user = users.find_by_id(id);
+  return user ? user->name : std::string("someone");
+}
+
+}  // namespace
+
+Result<Room> RoomService::rename(std::string_view caller_id, std::string_view room_id, std::string_view name) {
+  auto room = get_room(caller_id, room_id);
+  if (!room) return room;
+  if (room->kind == RoomKind::direct) return fail(Error::conflict("a direct room has no name of its own"));
+  auto clean = normalize_room_name(name);
+  if (!clean) return fail(clean.error());
+  if (auto renamed = rooms_.rename(room_id, *clean); !renamed) return fail(renamed.error());
+  room->name = std::move(*clean);
+  return room;
+}
+
+Result<Invited> RoomService::invite(std::string_view caller_id, std::string_view room_id,
+                                    const std::vector<std::string>& user_ids) {
+  auto room = get_room(caller_id, room_id);
+  if (!room) return fail(room.error());
+  if (room->kind == RoomKind::direct) {
+    return fail(Error::conflict("a direct room stays between its two members; create a group room instead"));
+  }
+  if (user_ids.empty()) return fail(Error::validation("userIds names nobody", "userIds"));
+  if (user_ids.size() > kMaxMembersPerCreate) {
+    return fail(Error::validation("userIds may name at most " + std::to_string(kMaxMembersPerCreate) + " users", "userIds"));
+  }
+  // The new ones, each once, in the order given; every id must be a user.
+  std::vector<std::string> fresh;
+  std::vector<std::string> names;
+  std::unordered_set<std::string_view> seen;
+  for (const auto& id : user_ids) {
+    if (!seen.insert(id).second) continue;
+    auto user = users_.find_by_id(id);
+    if (!user) {
+      Error e = unknown_member(id);
+      e.field = "userIds";
+      return fail(std::move(e));
+    }
+    if (room->member(id)) continue;
+    fresh.push_back(id);
+    names.push_back(user->name);
+  }
+  Invited out;
+  if (fresh.empty()) {  // all were members already: nothing to announce
+    out.room = std::move(*room);
+    return out;
+  }
+  std::string text = name_of(users_, caller_id) + " invited ";
+  for (std::size_t i = 0; i < names.size(); ++i) text += (i ? ", " : "") + names[i];
+  auto added = rooms_.add_members(room_id, fresh, system_draft(ids_, clock_, room_id, std::move(text)), clock_.now_ms());
+  if (!added) return fail(added.error());
+  auto updated = rooms_.find(room_id);
+  if (!updated) return fail(Error::not_found(std::string(kNoSuchRoom)));  // everyone left meanwhile
+  out.room = std::move(*updated);
+  out.system_message = std::move(added->system_message);
+  out.added_ids = std::move(added->added_ids);
+  return out;
+}
+
+Result<MemberLeft> RoomService::leave(std::string_view caller_id, std::string_view room_id) {
+  if (!rooms_.is_member(room_id, caller_id)) return fail(Error::not_found(std::string(kNoSuchRoom)));
+  auto left = rooms_.remove_member(room_id, caller_id,
+                                   system_draft(ids_, clock_, room_id, name_of(users_, caller_id) + " left"));
+  if (!left) return fail(Error::not_found(std::string(kNoSuchRoom)));
+  return left;
+}
 
 }  // namespace chattwo::chat

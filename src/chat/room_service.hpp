@@ -25,6 +25,14 @@ struct CreatedRoom {
   bool created = false;
 };
 
+/// What an invitation did: the room as it is now, and, when anyone was
+/// added, the system message announcing it and who.
+struct Invited {
+  Room room;
+  std::optional<Message> system_message;
+  std::vector<std::string> added_ids;
+};
+
 /// Rooms: creating direct and group rooms, and seeing one. Only members see
 /// a room; to everyone else it does not exist (Code::not_found, so room ids
 /// don't leak). All methods block (storage): call from a worker.
@@ -47,6 +55,21 @@ class RoomService {
 
   /// The caller's rooms, newest activity first, as they see them.
   std::vector<RoomSummary> list_rooms(std::string_view caller_id);
+
+  /// Renames a group room the caller is in. Code::not_found for others,
+  /// Code::conflict for a direct room, Code::validation for a bad name.
+  Result<Room> rename(std::string_view caller_id, std::string_view room_id, std::string_view name);
+
+  /// Adds users to a group room the caller is in, with a system message
+  /// "A invited B, C" whose seq is their joined_seq (they see history from
+  /// there). Members already in are skipped; if nobody is new, nothing is
+  /// stored. Code::not_found (room, or a user), Code::conflict (direct room).
+  Result<Invited> invite(std::string_view caller_id, std::string_view room_id, const std::vector<std::string>& user_ids);
+
+  /// The caller leaves: a system message "A left" for the others, or, when
+  /// nobody remains, the room is deleted with its messages. A direct room
+  /// is left for the caller only (it comes back if either opens it again).
+  Result<MemberLeft> leave(std::string_view caller_id, std::string_view room_id);
 
  private:
   Result<CreatedRoom> direct_room(std::string_view caller_id, const std::string& other_id);

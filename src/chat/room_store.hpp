@@ -1,11 +1,29 @@
 #pragma once
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
+#include "chat/message.hpp"
 #include "chat/result.hpp"
 #include "chat/room.hpp"
 
 namespace chattwo::chat {
+
+/// What an invitation stored: the room's system message about it (its seq
+/// is the new members' joined_seq) and who was added.
+struct MembersAdded {
+  Message system_message;
+  std::vector<std::string> added_ids;
+};
+
+/// What a leave did: the system message about it (none when the room was
+/// deleted, having no members left).
+struct MemberLeft {
+  std::optional<Message> system_message;
+  bool room_deleted = false;
+};
 
 /// Port: rooms and who is in them since when (SQLite by default, MySQL when
 /// scaled out). A direct room is unique per pair of users, whichever of them
@@ -30,6 +48,23 @@ class RoomStore {
   /// sees it (RoomSummary), from one consistent read. Cost grows with the
   /// number of rooms, not with their histories.
   virtual std::vector<RoomSummary> summaries_for(std::string_view user_id) = 0;
+
+  /// In one transaction: appends `system_draft` as the room's next seq
+  /// (MessageStore::append's rules for a message without sender), then adds
+  /// each of `user_ids` not yet a member with joined_seq = that seq and
+  /// last_read_seq = seq - 1. Code::not_found for no such room or user.
+  virtual Result<MembersAdded> add_members(std::string_view room_id, const std::vector<std::string>& user_ids,
+                                           const Message& system_draft, std::int64_t now_ms) = 0;
+  /// In one transaction: removes `user_id`; if others remain, appends
+  /// `system_draft` (who left), else deletes the room with its messages.
+  /// Code::not_found when the user is not a member.
+  virtual Result<MemberLeft> remove_member(std::string_view room_id, std::string_view user_id,
+                                           const Message& system_draft) = 0;
+  /// Sets the name. Code::not_found for no such room.
+  virtual Result<void> rename(std::string_view room_id, std::string_view name) = 0;
+  /// Makes `user_id` a member again of a room they left (a direct room
+  /// opened again): they see what comes next (joined_seq = last_seq + 1).
+  virtual Result<void> rejoin(std::string_view room_id, std::string_view user_id, std::int64_t now_ms) = 0;
 };
 
 }  // namespace chattwo::chat

@@ -90,11 +90,6 @@ std::shared_ptr<const std::string> Hub::frame_tail(const chat::BusEvent& event) 
 std::size_t Hub::deliver_all(std::span<const chat::BusEvent> events) {
   // Group the batch by topic, keeping each topic's order (a batch is
   // usually one room's messages).
-  struct Group {
-    const std::string* topic;
-    std::shared_ptr<const List> list;
-    std::vector<std::shared_ptr<const std::string>> tails;
-  };
   std::vector<Group> groups;
   std::size_t delivered = 0;
   for (const chat::BusEvent& event : events) {
@@ -106,6 +101,14 @@ std::size_t Hub::deliver_all(std::span<const chat::BusEvent> events) {
       }
       continue;
     }
+    if (event.event == "evict") {
+      // Deliver what came before it first: the user still sees the event
+      // of their own leaving, and nothing after.
+      delivered += push_groups(groups);
+      groups.clear();
+      evict(event.topic, event.payload);
+      continue;
+    }
     auto group = std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return *g.topic == event.topic; });
     if (group == groups.end()) {
       auto list = list_of(event.topic);
@@ -115,12 +118,27 @@ std::size_t Hub::deliver_all(std::span<const chat::BusEvent> events) {
     }
     group->tails.push_back(frame_tail(event));
   }
+  return delivered + push_groups(groups);
+}
+
+std::size_t Hub::push_groups(const std::vector<Group>& groups) {
+  std::size_t delivered = 0;
   for (const Group& g : groups) {
     for (const Entry& e : *g.list) {
       if (e.sub.outbox->push_all(e.sub.head, g.tails)) delivered += g.tails.size();
     }
   }
   return delivered;
+}
+
+void Hub::evict(const std::string& topic, const std::string& user_id) {
+  std::vector<std::string> keys;
+  if (auto list = list_of(topic)) {
+    for (const Entry& e : *list) {
+      if (e.sub.user_id == user_id) keys.push_back(e.key);
+    }
+  }
+  for (const auto& key : keys) unsubscribe(topic, key);
 }
 
 std::size_t Hub::subscriber_count(const std::string& topic) const {

@@ -20,11 +20,14 @@ namespace chattwo::stomp::broker {
 struct Subscription {
   std::shared_ptr<Outbox> outbox;
   std::shared_ptr<const std::string> head;  // "MESSAGE\nsubscription:<id>\n"
+  std::string user_id;                      // whose it is (an "evict" event names them)
 };
 
 /// The destination a bus topic is delivered to: "rooms.R" -> "/topic/rooms.R",
 /// "users.U" -> "/user/queue/notifications". ("sessions.S" carries only
-/// "revoke" events, which close that sign-in's connections instead.)
+/// "revoke" events, which close that sign-in's connections instead; an
+/// "evict" event on a room topic, payload a user id, ends that user's
+/// subscriptions to it: they left the room.)
 std::string destination_of_topic(const std::string& topic);
 
 /// Maps bus topics to local subscriptions and delivers events to them. Each
@@ -65,6 +68,13 @@ class Hub {
     std::unordered_map<std::string, std::shared_ptr<const List>> topics;
   };
   static constexpr std::size_t kShards = 64;  // enough that fan-out threads rarely meet
+  struct Group {  // one topic's share of a batch
+    const std::string* topic;
+    std::shared_ptr<const List> list;
+    std::vector<std::shared_ptr<const std::string>> tails;
+  };
+  std::size_t push_groups(const std::vector<Group>& groups);
+  void evict(const std::string& topic, const std::string& user_id);
   Shard& shard_of(const std::string& topic) const;
   std::shared_ptr<const List> list_of(const std::string& topic) const;
   std::shared_ptr<const std::string> frame_tail(const chat::BusEvent& event);

@@ -135,3 +135,21 @@ TEST(Outbox, TakingIntoAVectorSwapsCapacityAndPushAllIsAllOrNothing) {
   EXPECT_TRUE(box->overflowed());
   EXPECT_TRUE(box->take_all().empty());
 }
+
+TEST(Hub, EvictEndsOneUsersSubscriptionsAfterWhatCameBefore) {
+  RecordingBus bus;
+  Hub hub(bus);
+  auto leaver = std::make_shared<Outbox>(1 << 20, [] {});
+  auto stayer = std::make_shared<Outbox>(1 << 20, [] {});
+  hub.subscribe("rooms.r1", "c1/0", Subscription{leaver, std::make_shared<const std::string>("MESSAGE\n"), "u1"});
+  hub.subscribe("rooms.r1", "c2/0", Subscription{stayer, std::make_shared<const std::string>("MESSAGE\n"), "u2"});
+  bus.publish_all({{"rooms.r1", "member", R"({"action":"left"})"},
+                   {"rooms.r1", "evict", "u1"},
+                   {"rooms.r1", "message", R"({"seq":9})"}});
+  auto seen_by_leaver = leaver->take_all();
+  ASSERT_EQ(seen_by_leaver.size(), 1u);  // their own leaving, nothing after
+  EXPECT_NE(seen_by_leaver[0].tail->find("event:member"), std::string::npos);
+  EXPECT_EQ(stayer->take_all().size(), 2u);
+  EXPECT_EQ(hub.subscriber_count("rooms.r1"), 1u);
+  EXPECT_EQ(bus.interest["rooms.r1"], 1);
+}

@@ -260,7 +260,7 @@ asio::awaitable<void> Session::on_connect(const Frame& frame) {
   connected = true;
   std::string().swap(cookie_secret);
   // A logout elsewhere must end this connection: listen for its revocation.
-  ctx.hub.subscribe("sessions." + user.session_id, key("#revoke"), Subscription{outbox, nullptr});
+  ctx.hub.subscribe("sessions." + user.session_id, key("#revoke"), Subscription{outbox, nullptr, {}});
   revoke_subscribed = true;
 
   const auto [cx, cy] = parse_heartbeat(frame.header("heart-beat"));
@@ -390,7 +390,7 @@ asio::awaitable<void> Session::on_subscribe(const Frame& frame) {
     co_return;
   }
   std::string head = "MESSAGE\nsubscription:" + escape_header(id_text, version) + "\n";
-  ctx.hub.subscribe(*topic, key(id_text), Subscription{outbox, text(std::move(head))});
+  ctx.hub.subscribe(*topic, key(id_text), Subscription{outbox, text(std::move(head)), user.user_id});
   subscriptions.emplace(id_text, *topic);
   receipt(frame);
 }

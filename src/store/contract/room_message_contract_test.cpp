@@ -519,6 +519,87 @@ TEST_P(RoomMessageContract, UsersAreFoundManyAtOnce) {
   EXPECT_TRUE(users().find_by_ids({"a\"quote", "back\\slash"}).empty());
 }
 
+// ------------------------------------------------------------------ membership changes
+
+Message system_message(std::string id, std::string room_id, std::string text) {
+  Message m;
+  m.id = std::move(id);
+  m.room_id = std::move(room_id);
+  m.type = MessageType::system;
+  m.text = std::move(text);
+  m.created_at_ms = kT0 + 100;
+  return m;
+}
+
+TEST_P(RoomMessageContract, InvitedMembersJoinAtTheInvitationsSeq) {
+  insert_group("r1", {"alice", "bob"});
+  ASSERT_TRUE(messages().append(text("m1", "r1", "alice", "k1")));
+  ASSERT_TRUE(messages().append(text("m2", "r1", "bob", "k2")));
+  auto added = rooms().add_members("r1", {"carol", "bob", "dave"}, system_message("s3", "r1", "alice invited carol, dave"),
+                                   kT0 + 100);
+  ASSERT_TRUE(added) << added.error().detail;
+  EXPECT_EQ(added->system_message.seq, 3);
+  EXPECT_EQ(added->system_message.type, MessageType::system);
+  EXPECT_EQ(added->added_ids, (std::vector<std::string>{"carol", "dave"}));  // bob was in already
+  auto room = rooms().find("r1");
+  ASSERT_TRUE(room);
+  ASSERT_EQ(room->members.size(), 4u);
+  EXPECT_EQ(room->last_seq, 3);
+  const auto* carol = room->member("carol");
+  ASSERT_TRUE(carol);
+  EXPECT_EQ(carol->joined_seq, 3);
+  EXPECT_EQ(carol->last_read_seq, 2);
+  EXPECT_EQ(seqs_of(*messages().page("r1", "carol", {.limit = 50})), range(3, 3));
+  // Unknown users and rooms.
+  EXPECT_EQ(rooms().add_members("r1", {"ghost"}, system_message("s4", "r1", "x"), kT0).error().code, Code::not_found);
+  EXPECT_EQ(rooms().find("r1")->last_seq, 3);  // the refused invitation left nothing behind
+  EXPECT_EQ(rooms().add_members("zz", {"carol"}, system_message("s5", "zz", "x"), kT0).error().code, Code::not_found);
+}
+
+TEST_P(RoomMessageContract, LeavingAddsASystemMessageAndTheLastOneOutDeletesTheRoom) {
+  insert_group("r1", {"alice", "bob"});
+  ASSERT_TRUE(messages().append(text("m1", "r1", "alice", "k1")));
+  auto left = rooms().remove_member("r1", "alice", system_message("s2", "r1", "alice left"));
+  ASSERT_TRUE(left) << left.error().detail;
+  EXPECT_FALSE(left->room_deleted);
+  ASSERT_TRUE(left->system_message);
+  EXPECT_EQ(left->system_message->seq, 2);
+  EXPECT_FALSE(rooms().is_member("r1", "alice"));
+  EXPECT_EQ(messages().append(text("m3", "r1", "alice", "k3")).error().code, Code::not_found);
+  EXPECT_EQ(rooms().remove_member("r1", "alice", system_message("s3", "r1", "x")).error().code, Code::not_found);
+  EXPECT_TRUE(rooms().summaries_for("alice").empty());
+
+  auto last = rooms().remove_member("r1", "bob", system_message("s4", "r1", "bob left"));
+  ASSERT_TRUE(last);
+  EXPECT_TRUE(last->room_deleted);
+  EXPECT_FALSE(last->system_message);
+  EXPECT_FALSE(rooms().find("r1"));
+  // Its messages went with it: the clientMsgId is free again.
+  insert_group("r2", {"alice"});
+  auto again = messages().append(text("m5", "r2", "alice", "k1"));
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->created);
+}
+
+TEST_P(RoomMessageContract, RenameAndRejoin) {
+  insert_group("r1", {"alice", "bob"});
+  ASSERT_TRUE(rooms().rename("r1", "새 이름 ✨"));
+  EXPECT_EQ(rooms().find("r1")->name, "새 이름 ✨");
+  EXPECT_EQ(rooms().rename("zz", "x").error().code, Code::not_found);
+
+  ASSERT_TRUE(messages().append(text("m1", "r1", "bob", "k1")));
+  ASSERT_TRUE(rooms().remove_member("r1", "alice", system_message("s2", "r1", "alice left")));
+  ASSERT_TRUE(rooms().rejoin("r1", "alice", kT0 + 200));
+  const auto* alice = rooms().find("r1")->member("alice");
+  ASSERT_TRUE(alice);
+  EXPECT_EQ(alice->joined_seq, 3);  // only what comes next
+  EXPECT_EQ(alice->last_read_seq, 2);
+  EXPECT_TRUE(messages().page("r1", "alice", {.limit = 50})->messages.empty());
+  ASSERT_TRUE(rooms().rejoin("r1", "alice", kT0 + 300));  // already in: nothing changes
+  EXPECT_EQ(rooms().find("r1")->member("alice")->joined_seq, 3);
+  EXPECT_EQ(rooms().rejoin("zz", "alice", kT0).error().code, Code::not_found);
+}
+
 TEST_P(RoomMessageContract, ConcurrentAppendsGetEverySeqOnce) {
   insert_group("r1", {"alice", "bob", "carol", "dave"});
   const std::vector<std::string> senders = {"alice", "bob", "carol", "dave"};

@@ -7,89 +7,16 @@
 #include <optional>
 #include <string>
 
+#include "store/sqlite/append_message.hpp"
 #include "store/sqlite/message_rows.hpp"
 #include "store/sqlite/read_transaction.hpp"
 #include "store/sqlite/statement.hpp"
 
 namespace chattwo::store::sqlite {
-namespace {
-
-std::int64_t count_unread_on(Connection& conn, std::string_view room_id, std::int64_t seq) {
-  Statement q = conn.prepare("SELECT COUNT(*) FROM room_members WHERE room_id = ?1 AND last_read_seq < ?2");
-  q.bind(1, room_id).bind(2, seq);
-  q.step();
-  return q.integer(0);
-}
-
-// System messages never count as unread (API.md).
-std::int64_t unread_of(Connection& conn, const chat::Message& m) {
-  return m.type == chat::MessageType::system ? 0 : count_unread_on(conn, m.room_id, m.seq);
-}
-
-}  // namespace
 
 chat::Result<chat::Appended> SqliteMessageStore::append(const chat::Message& draft) {
-  std::optional<chat::Appended> out;
-  std::optional<chat::Error> refused;
-  db_.write([&](Connection& conn) {
-    // A retry finds its original under the same write lock that any
-    // concurrent first attempt holds, so the two can't both insert.
-    if (draft.sender_id && draft.client_msg_id) {
-      Statement q = conn.prepare("SELECT " + std::string(kMessageColumns) +
-                                 " FROM messages WHERE sender_id = ?1 AND client_msg_id = ?2");
-      q.bind(1, draft.sender_id).bind(2, draft.client_msg_id);
-      if (q.step()) {
-        chat::Message original = read_message(q);
-        if (original.room_id != draft.room_id) {
-          refused = chat::Error::conflict("clientMsgId was already used for a message in another room");
-          return;
-        }
-        original.unread_count = unread_of(conn, original);
-        out = chat::Appended{std::move(original), false};
-        return;
-      }
-    }
-
-    // Take the next seq, and for a sender only as a member: the membership
-    // check and the counter are one statement, so nobody who has left can
-    // still post.
-    std::int64_t seq = 0;
-    {
-      Statement next = conn.prepare(
-          "UPDATE rooms SET last_seq = last_seq + 1, last_activity_at = max(last_activity_at, ?2)"
-          " WHERE id = ?1 AND (?3 IS NULL OR EXISTS"
-          " (SELECT 1 FROM room_members WHERE room_id = ?1 AND user_id = ?3))"
-          " RETURNING last_seq");
-      next.bind(1, draft.room_id).bind(2, draft.created_at_ms).bind(3, draft.sender_id);
-      if (!next.step()) {
-        refused = chat::Error::not_found("no such room, or the sender is not a member");
-        return;
-      }
-      seq = next.integer(0);
-      next.run();
-    }
-
-    Statement insert = conn.prepare(
-        "INSERT INTO messages (id, room_id, seq, sender_id, type, text, image_id, client_msg_id, created_at)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-    insert.bind(1, draft.id).bind(2, draft.room_id).bind(3, seq).bind(4, draft.sender_id);
-    insert.bind(5, chat::to_string(draft.type)).bind(6, draft.text).bind(7, draft.image_id);
-    insert.bind(8, draft.client_msg_id).bind(9, draft.created_at_ms);
-    insert.run();
-
-    // The sender has read what they wrote (and everything before it).
-    if (draft.sender_id) {
-      Statement read = conn.prepare(
-          "UPDATE room_members SET last_read_seq = ?3 WHERE room_id = ?1 AND user_id = ?2 AND last_read_seq < ?3");
-      read.bind(1, draft.room_id).bind(2, *draft.sender_id).bind(3, seq).run();
-    }
-
-    chat::Message stored = draft;
-    stored.seq = seq;
-    stored.unread_count = unread_of(conn, stored);
-    out = chat::Appended{std::move(stored), true};
-  });
-  if (refused) return chat::fail(std::move(*refused));
+  std::optional<chat::Result<chat::Appended>> out;
+  db_.write([&](Connection& conn) { out = append_message(conn, draft); });
   return std::move(*out);
 }
 
@@ -125,7 +52,10 @@ chat::Result<chat::ReadMark> SqliteMessageStore::mark_read(std::string_view room
 
 std::int64_t SqliteMessageStore::count_unread(std::string_view room_id, std::int64_t seq) {
   auto lease = db_.acquire();
-  return count_unread_on(*lease, room_id, seq);
+  Statement q = lease->prepare("SELECT COUNT(*) FROM room_members WHERE room_id = ?1 AND last_read_seq < ?2");
+  q.bind(1, room_id).bind(2, seq);
+  q.step();
+  return q.integer(0);
 }
 
 chat::Result<chat::MessagePage> SqliteMessageStore::page(std::string_view room_id, std::string_view reader_id,

@@ -1,7 +1,10 @@
 #include "store/sqlite/sqlite_room_store.hpp"
 
+#include <optional>
+#include <stdexcept>
 #include <string>
 
+#include "store/sqlite/append_message.hpp"
 #include "store/sqlite/message_rows.hpp"
 #include "store/sqlite/read_transaction.hpp"
 #include "store/sqlite/statement.hpp"
@@ -166,6 +169,94 @@ std::vector<chat::RoomSummary> SqliteRoomStore::summaries_for(std::string_view u
     }
   }
   return out;
+}
+
+chat::Result<chat::MembersAdded> SqliteRoomStore::add_members(std::string_view room_id,
+                                                              const std::vector<std::string>& user_ids,
+                                                              const chat::Message& system_draft, std::int64_t now_ms) {
+  std::optional<chat::Result<chat::MembersAdded>> out;
+  try {
+    db_.write([&](Connection& conn) {
+      auto appended = append_message(conn, system_draft);
+      if (!appended) {
+        out = chat::fail(appended.error());
+        return;
+      }
+      const std::int64_t seq = appended->message.seq;
+      chat::MembersAdded added{std::move(appended->message), {}};
+      for (const auto& id : user_ids) {
+        Statement add = conn.prepare(
+            "INSERT INTO room_members (room_id, user_id, joined_seq, last_read_seq, joined_at)"
+            " VALUES (?1, ?2, ?3, ?3 - 1, ?4) ON CONFLICT (room_id, user_id) DO NOTHING RETURNING user_id");
+        add.bind(1, room_id).bind(2, id).bind(3, seq).bind(4, now_ms);
+        if (add.step()) added.added_ids.push_back(id);
+        add.run();
+      }
+      out = std::move(added);
+    });
+  } catch (const SqliteError& e) {
+    if (e.code() == SQLITE_CONSTRAINT_FOREIGNKEY) return chat::fail(chat::Error::not_found("no user with this id"));
+    throw;
+  }
+  return std::move(*out);
+}
+
+chat::Result<chat::MemberLeft> SqliteRoomStore::remove_member(std::string_view room_id, std::string_view user_id,
+                                                             const chat::Message& system_draft) {
+  std::optional<chat::Result<chat::MemberLeft>> out;
+  db_.write([&](Connection& conn) {
+    Statement remove = conn.prepare("DELETE FROM room_members WHERE room_id = ?1 AND user_id = ?2 RETURNING 1");
+    remove.bind(1, room_id).bind(2, user_id);
+    if (!remove.step()) {
+      out = chat::fail(chat::Error::not_found("no such room, or the user is not a member"));
+      return;
+    }
+    remove.run();
+    Statement count = conn.prepare("SELECT COUNT(*) FROM room_members WHERE room_id = ?1");
+    count.bind(1, room_id);
+    count.step();
+    chat::MemberLeft left;
+    if (count.integer(0) == 0) {
+      // Nobody left to see it: the room goes, and its messages with it (ON DELETE CASCADE).
+      Statement drop = conn.prepare("DELETE FROM rooms WHERE id = ?1");
+      drop.bind(1, room_id).run();
+      left.room_deleted = true;
+    } else {
+      auto appended = append_message(conn, system_draft);
+      if (!appended) throw std::runtime_error("the system message of a leave was refused: " + appended.error().detail);
+      left.system_message = std::move(appended->message);
+    }
+    out = std::move(left);
+  });
+  return std::move(*out);
+}
+
+chat::Result<void> SqliteRoomStore::rename(std::string_view room_id, std::string_view name) {
+  bool found = false;
+  db_.write([&](Connection& conn) {
+    Statement q = conn.prepare("UPDATE rooms SET name = ?2 WHERE id = ?1 RETURNING 1");
+    q.bind(1, room_id).bind(2, name);
+    found = q.step();
+    if (found) q.run();
+  });
+  if (!found) return chat::fail(chat::Error::not_found("no such room"));
+  return {};
+}
+
+chat::Result<void> SqliteRoomStore::rejoin(std::string_view room_id, std::string_view user_id, std::int64_t now_ms) {
+  bool found = false;
+  db_.write([&](Connection& conn) {
+    Statement q = conn.prepare(
+        "INSERT INTO room_members (room_id, user_id, joined_seq, last_read_seq, joined_at)"
+        " SELECT id, ?2, last_seq + 1, last_seq, ?3 FROM rooms WHERE id = ?1"
+        " ON CONFLICT (room_id, user_id) DO NOTHING");
+    q.bind(1, room_id).bind(2, user_id).bind(3, now_ms).run();
+    Statement check = conn.prepare("SELECT 1 FROM room_members WHERE room_id = ?1 AND user_id = ?2");
+    check.bind(1, room_id).bind(2, user_id);
+    found = check.step();
+  });
+  if (!found) return chat::fail(chat::Error::not_found("no such room"));
+  return {};
 }
 
 }  // namespace chattwo::store::sqlite

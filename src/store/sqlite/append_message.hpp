@@ -1,0 +1,23 @@
+#pragma once
+// Appending a message inside a write transaction: the one place that takes
+// a room's next seq. Used by the message store (sends) and the room store
+// (the system message of an invitation or a leave, in the same transaction
+// as the membership change).
+#include <cstdint>
+#include <string_view>
+
+#include "chat/message.hpp"
+#include "chat/message_store.hpp"
+#include "chat/result.hpp"
+#include "store/sqlite/database.hpp"
+
+namespace chattwo::store::sqlite {
+
+/// MessageStore::append's contract, on `conn`, which must be inside a write
+/// transaction (Database::write).
+chat::Result<chat::Appended> append_message(Connection& conn, const chat::Message& draft);
+
+/// How many members of the room have last_read_seq < seq (0 for system messages).
+std::int64_t unread_count_on(Connection& conn, const chat::Message& message);
+
+}  // namespace chattwo::store::sqlite
