@@ -29,7 +29,8 @@ class FriendStore {
   /// Removes `friend_id` from `user_id`'s friends: true when it was there.
   virtual bool remove(std::string_view user_id, std::string_view friend_id) = 0;
 
-  /// At most `limit` of `user_id`'s friends, by name then id. A non-empty
+  /// At most `limit` of `user_id`'s friends, by name then id, names
+  /// ordered as UserStore::search orders them. A non-empty
   /// `name_part` keeps those whose name contains it, matched as
   /// UserQuery::name_part is.
   virtual std::vector<User> list(std::string_view user_id, std::string_view name_part, std::size_t limit) = 0;

@@ -47,9 +47,9 @@ TEST_F(Directory, NamesContainingTheTextInAnyAsciiCaseByNameWithoutTheCaller) {
   add("u1", "kimchi lover");
   add("u2", "Minji KIM");
   add("u3", "Lee");
-  EXPECT_EQ(ids("me", "kim"), (Ids{"u2", "u1"}));  // "Minji KIM" < "kimchi lover": bytes, upper case first
-  EXPECT_EQ(ids("me", "  KIM "), (Ids{"u2", "u1"}));
-  EXPECT_EQ(ids("u3", "Kim"), (Ids{"me", "u2", "u1"}));
+  EXPECT_EQ(ids("me", "kim"), (Ids{"u1", "u2"}));  // "kimchi lover" < "Minji KIM": case aside
+  EXPECT_EQ(ids("me", "  KIM "), (Ids{"u1", "u2"}));
+  EXPECT_EQ(ids("u3", "Kim"), (Ids{"me", "u1", "u2"}));  // "Kim Me" < "kimchi lover"
   EXPECT_EQ(ids("me", "nobody"), Ids{});
 }
 

@@ -44,7 +44,8 @@ class UserStore {
   /// Applies `patch` and returns the user as stored; nullopt for an unknown id.
   virtual std::optional<User> update_profile(std::string_view id, const ProfilePatch& patch) = 0;
   /// At most `query.limit` users matching `query`: the one with the email
-  /// first, then by name, then by id. An adapter may scan every user (the
+  /// first, then by name (ASCII letters without regard to case, everything
+  /// else by code point: 가나다 order for Hangul), then by id. An adapter may scan every user (the
   /// SQLite one does); a real index, one that also folds case beyond ASCII
   /// and finds Korean by syllable parts, comes with the issue "search that
   /// works for Korean".

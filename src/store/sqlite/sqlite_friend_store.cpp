@@ -65,7 +65,7 @@ std::vector<chat::User> SqliteFriendStore::list(std::string_view user_id, std::s
       "SELECT u.id, u.email, u.name, u.status_message, u.avatar_image_id, u.created_at"
       " FROM friends f JOIN users u ON u.id = f.friend_id"
       " WHERE f.user_id = ?1 AND u.name LIKE ?2 ESCAPE '\\'"
-      " ORDER BY u.name, u.id LIMIT ?3");
+      " ORDER BY u.name COLLATE NOCASE, u.id LIMIT ?3");
   q.bind(1, user_id).bind(2, like_contains(name_part)).bind(3, static_cast<std::int64_t>(limit));
   while (q.step()) {
     chat::User u;

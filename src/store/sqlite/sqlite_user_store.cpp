@@ -81,7 +81,7 @@ std::vector<chat::User> SqliteUserStore::search(const chat::UserQuery& query) {
   // is by name alone.
   static const std::string sql = "SELECT " + std::string(kUserColumns) +
                                  " FROM users WHERE id <> ?1 AND (name LIKE ?2 ESCAPE '\\' OR email = ?3)"
-                                 " ORDER BY (email = ?3) DESC, name, id LIMIT ?4";
+                                 " ORDER BY (email = ?3) DESC, name COLLATE NOCASE, id LIMIT ?4";
   std::vector<chat::User> found;
   if (query.limit == 0) return found;
   auto lease = db_.acquire();
