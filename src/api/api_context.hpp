@@ -8,8 +8,12 @@
 #include "chat/account_service.hpp"
 #include "chat/clock.hpp"
 #include "chat/event_bus.hpp"
+#include "chat/friend_service.hpp"
 #include "chat/messaging.hpp"
+#include "chat/notification_service.hpp"
 #include "chat/room_service.hpp"
+#include "chat/write_batch.hpp"
+#include "chat/user_directory.hpp"
 #include "ops/health.hpp"
 #include "ops/metrics.hpp"
 
@@ -26,6 +30,10 @@ struct ApiContext {
   chat::Messaging& messaging;
   RoomEvents& room_events;  // what REST changes in a room goes to the bus here, as STOMP's do
   chat::EventBus& bus;      // e.g. "sessions.<id>" revoke: every node closes that session's STOMP connections
+  chat::UserDirectory& directory;            // GET /api/v1/users?q=
+  chat::FriendService& friends;              // /api/v1/friends
+  chat::NotificationService& notifications;  // /api/v1/notifications; rooms code makes room_invited here
+  chat::WriteBatch& batch;                   // several writes of one request in one commit
 };
 
 }  // namespace chattwo::api

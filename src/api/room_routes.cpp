@@ -1,11 +1,11 @@
 #include <boost/json/array.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <map>
 
 #include "api/json_body.hpp"
 #include "api/presenters.hpp"
+#include "api/query_values.hpp"
 #include "api/problem.hpp"
 #include "api/room_events.hpp"
 #include "api/routes.hpp"
@@ -44,6 +44,20 @@ chat::Result<std::vector<std::string>> member_ids(const boost::json::object& bod
   return out;
 }
 
+// room_invited for each newcomer: stored in one commit, then sent live.
+void notify_invited(ApiContext& ctx, std::string_view actor_id, const std::vector<std::string>& user_ids,
+                    std::string_view room_id) {
+  std::vector<chat::NotificationView> views;
+  ctx.batch.run([&] {
+    for (const auto& id : user_ids) {
+      if (id == actor_id) continue;
+      auto view = ctx.notifications.record(chat::NotificationType::room_invited, actor_id, id, std::string(room_id));
+      if (view) views.push_back(std::move(*view));
+    }
+  });
+  for (const auto& view : views) ctx.notifications.announce(view);
+}
+
 Response create_room(ApiContext& ctx, Request& req) {
   auto caller = ctx.auth.authenticate(req);
   if (!caller) return to_problem(caller.error());
@@ -56,6 +70,11 @@ Response create_room(ApiContext& ctx, Request& req) {
   if (!name) return to_problem(name.error());
   auto created = ctx.rooms.create_room(caller->user.id, *ids, name->value_or(std::nullopt));
   if (!created) return to_problem(created.error());
+  if (created->created) {
+    std::vector<std::string> members;
+    for (const auto& m : created->room.members) members.push_back(m.user_id);
+    notify_invited(ctx, caller->user.id, members, created->room.id);
+  }
   return room_response(ctx, created->created ? 201 : 200, created->room, caller->user);
 }
 
@@ -104,29 +123,16 @@ Response send_message(ApiContext& ctx, Request& req) {
   return r;
 }
 
-// ?before=SEQ / ?after=SEQ / ?limit=N: integers; the service judges ranges.
-chat::Result<std::optional<std::int64_t>> integer_param(const Request& req, std::string_view name) {
-  auto text = req.query_param(name);
-  if (!text) return std::optional<std::int64_t>{};
-  std::int64_t value = 0;
-  auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec != std::errc{} || ptr != text->data() + text->size()) {
-    return chat::fail(chat::Error::validation(std::string(name) + " must be an integer", std::string(name)));
-  }
-  return std::optional<std::int64_t>{value};
-}
-
 Response history(ApiContext& ctx, Request& req) {
   auto caller = ctx.auth.authenticate(req);
   if (!caller) return to_problem(caller.error());
-  auto before = integer_param(req, "before");
+  auto before = query_integer(req, "before");
   if (!before) return to_problem(before.error());
-  auto after = integer_param(req, "after");
+  auto after = query_integer(req, "after");
   if (!after) return to_problem(after.error());
-  auto limit = integer_param(req, "limit");
+  auto limit = query_limit(req, "limit", 50, 100);
   if (!limit) return to_problem(limit.error());
-  if (*limit && **limit < 1) return to_problem(chat::Error::validation("limit must be at least 1", "limit"));
-  chat::PageQuery query{*before, *after, limit->has_value() ? static_cast<std::size_t>(std::min<std::int64_t>(**limit, 1000)) : 0};
+  const chat::PageQuery query{*before, *after, *limit};
   auto page = ctx.messaging.history(caller->user.id, req.path_params.at("id"), query);
   if (!page) return to_problem(page.error());
   return json_response(200, message_page_json(*page));
@@ -166,7 +172,10 @@ Response invite(ApiContext& ctx, Request& req) {
   if (!ids) return to_problem(ids.error());
   auto invited = ctx.rooms.invite(caller->user.id, req.path_params.at("id"), *ids);
   if (!invited) return to_problem(invited.error());
-  if (invited->system_message) ctx.room_events.joined(*invited->system_message, invited->added_ids);
+  if (invited->system_message) {
+    ctx.room_events.joined(*invited->system_message, invited->added_ids);
+    notify_invited(ctx, caller->user.id, invited->added_ids, invited->room.id);
+  }
   return room_response(ctx, 200, invited->room, caller->user);
 }
 

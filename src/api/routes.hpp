@@ -10,10 +10,14 @@ namespace chattwo::api {
 
 /// /api/v1/auth/*: sign-up, login, logout, session, tokens, providers.
 std::vector<Route> account_routes(ApiContext& ctx);
-/// /api/v1/me and /api/v1/users/{id}.
+/// /api/v1/me, /api/v1/users (search) and /api/v1/users/{id}.
 std::vector<Route> profile_routes(ApiContext& ctx);
 /// /api/v1/rooms: create and see rooms, send messages, mark them read.
 std::vector<Route> room_routes(ApiContext& ctx);
+/// /api/v1/friends: the caller's friends; add and remove one.
+std::vector<Route> friend_routes(ApiContext& ctx);
+/// /api/v1/notifications: the caller's notifications, and marking them read.
+std::vector<Route> notification_routes(ApiContext& ctx);
 /// /healthz, /readyz and /metrics (loopback clients only on the main port).
 std::vector<Route> ops_routes(ApiContext& ctx);
 /// The routes of --metrics-listen: /metrics for anyone who can reach it.

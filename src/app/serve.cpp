@@ -14,6 +14,7 @@
 
 #include "api/request_auth.hpp"
 #include "api/chat_stomp_app.hpp"
+#include "api/notification_events.hpp"
 #include "api/room_events.hpp"
 #include "api/routes.hpp"
 #include "auth/argon2id_hasher.hpp"
@@ -21,14 +22,19 @@
 #include "base/worker_pool.hpp"
 #include "bus/local/local_event_bus.hpp"
 #include "chat/account_service.hpp"
+#include "chat/friend_service.hpp"
 #include "chat/messaging.hpp"
+#include "chat/notification_service.hpp"
 #include "chat/room_service.hpp"
+#include "chat/user_directory.hpp"
 #include "net/server.hpp"
 #include "ops/metrics.hpp"
 #include "stomp/broker/hub.hpp"
 #include "stomp/broker/session_context.hpp"
 #include "store/sqlite/database.hpp"
+#include "store/sqlite/sqlite_friend_store.hpp"
 #include "store/sqlite/sqlite_message_store.hpp"
+#include "store/sqlite/sqlite_notification_store.hpp"
 #include "store/sqlite/sqlite_room_store.hpp"
 #include "store/sqlite/sqlite_session_store.hpp"
 #include "store/sqlite/sqlite_user_store.hpp"
@@ -152,8 +158,17 @@ int serve(ops::Settings settings) {
   chat::Messaging messaging(message_store, clock, ids, &send_limiter);
   bus::local::LocalEventBus bus;
   api::RoomEvents room_events(bus);
-  api::ApiContext ctx{accounts, request_auth, clock, health, metrics,
-                      settings.max_json_body_bytes, rooms, messaging, room_events, bus};
+  store::sqlite::SqliteWriteBatch write_batch(db);
+  // Friends and notifications; a new notification goes live on the bus to
+  // its recipient's /user/queue/notifications.
+  chat::UserDirectory directory(users);
+  store::sqlite::SqliteNotificationStore notification_store(db);
+  api::NotificationEvents notification_events(bus);
+  chat::NotificationService notifications(notification_store, users, notification_events, clock, ids);
+  store::sqlite::SqliteFriendStore friend_store(db);
+  chat::FriendService friends(friend_store, users, notifications, write_batch, clock);
+  api::ApiContext ctx{accounts, request_auth, clock, health, metrics, settings.max_json_body_bytes,
+                      rooms, messaging, room_events, bus, directory, friends, notifications, write_batch};
   net::Router main_router;
   for (auto& route : api::all_routes(ctx)) main_router.add(std::move(route));
   net::Router metrics_router;
@@ -178,7 +193,6 @@ int serve(ops::Settings settings) {
   // Real-time: STOMP over WebSocket. The hub takes this node's bus events
   // and fans them out to local subscribers.
   stomp::broker::Hub hub(bus);
-  store::sqlite::SqliteWriteBatch write_batch(db);
   api::ChatStompApp stomp_app(accounts, rooms, messaging, room_events, write_batch);
   stomp::broker::SessionLimits stomp_limits;
   stomp_limits.heartbeat = settings.stomp_heartbeat;

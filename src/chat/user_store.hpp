@@ -1,4 +1,5 @@
 #pragma once
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,19 @@ namespace chattwo::chat {
 struct Credentials {
   User user;
   std::string password_hash;
+};
+
+/// A search for users to add as friends (GET /api/v1/users?q=).
+struct UserQuery {
+  /// Non-empty. A user matches whose name contains it: ASCII letters in
+  /// either case, every other character exactly (Korean, emoji), and `%`,
+  /// `_` and `\` as themselves, never as wildcards.
+  std::string name_part;
+  /// Normalised (trimmed, lower case), or nullopt when the text is not an
+  /// email: the user with exactly this email matches too.
+  std::optional<std::string> email;
+  std::string exclude_id;  // the caller: never in the answer
+  std::size_t limit = 20;
 };
 
 /// Port: where users live (SQLite by default, MySQL when scaled out).
@@ -32,6 +46,13 @@ class UserStore {
   virtual std::optional<Credentials> find_credentials_by_email(std::string_view email) = 0;
   /// Applies `patch` and returns the user as stored; nullopt for an unknown id.
   virtual std::optional<User> update_profile(std::string_view id, const ProfilePatch& patch) = 0;
+  /// At most `query.limit` users matching `query`: the one with the email
+  /// first, then by name (ASCII letters without regard to case, everything
+  /// else by code point: 가나다 order for Hangul), then by id. An adapter may scan every user (the
+  /// SQLite one does); a real index, one that also folds case beyond ASCII
+  /// and finds Korean by syllable parts, comes with the issue "search that
+  /// works for Korean".
+  virtual std::vector<User> search(const UserQuery& query) = 0;
 };
 
 }  // namespace chattwo::chat

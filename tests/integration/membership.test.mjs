@@ -137,6 +137,36 @@ describe('invite', () => {
   });
 });
 
+describe('room_invited notifications', () => {
+  it('go to the members of a new room and to the invited, stored and live', async () => {
+    const a = await user('Alice');
+    const b = await user('Bob');
+    const c = await user('Carol');
+    const cb = await connectStomp(url, { bearer: b.token });
+    const live = collect(cb.client, '/user/queue/notifications', { receipt: 'nb' });
+    await new Promise((r) => cb.client.watchForReceipt('nb', r));
+
+    const roomId = await group(a, [b]);
+    const [frame] = await live.until(1);
+    assert.equal(frame.headers.event, 'notification');
+    const n = JSON.parse(frame.body);
+    assert.equal(n.type, 'room_invited');
+    assert.equal(n.roomId, roomId);
+    assert.equal(n.actor.id, a.user.id);
+    assert.equal(n.actor.email, undefined);
+
+    assert.equal((await a.post(`/api/v1/rooms/${roomId}/members`, { userIds: [c.user.id] })).status, 200);
+    const carols = await c.get('/api/v1/notifications');
+    assert.equal(carols.status, 200, carols.text);
+    assert.equal(carols.body.unreadCount, 1);
+    assert.equal(carols.body.notifications[0].type, 'room_invited');
+    assert.equal(carols.body.notifications[0].roomId, roomId);
+    // The inviter gets none for their own room.
+    assert.equal((await a.get('/api/v1/notifications')).body.notifications.length, 0);
+    await cb.client.deactivate();
+  });
+});
+
 describe('leave', () => {
   it('adds "X left", ends the leaver\'s subscription, and stops their sends and reads', async () => {
     const a = await user('Alice');

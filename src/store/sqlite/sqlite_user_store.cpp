@@ -1,5 +1,6 @@
 #include "store/sqlite/sqlite_user_store.hpp"
 
+#include "store/sqlite/like_pattern.hpp"
 #include "store/sqlite/statement.hpp"
 
 namespace chattwo::store::sqlite {
@@ -97,6 +98,23 @@ std::optional<chat::User> SqliteUserStore::update_profile(std::string_view id,
     q.run();
   });
   return result;
+}
+
+std::vector<chat::User> SqliteUserStore::search(const chat::UserQuery& query) {
+  // The exact email match first: whoever typed a whole address means that
+  // person. `email = ?3` is NULL when ?3 is, so without an email the order
+  // is by name alone.
+  static const std::string sql = "SELECT " + std::string(kUserColumns) +
+                                 " FROM users WHERE id <> ?1 AND (name LIKE ?2 ESCAPE '\\' OR email = ?3)"
+                                 " ORDER BY (email = ?3) DESC, name COLLATE NOCASE, id LIMIT ?4";
+  std::vector<chat::User> found;
+  if (query.limit == 0) return found;
+  auto lease = db_.acquire();
+  Statement q = lease->prepare(sql);
+  q.bind(1, query.exclude_id).bind(2, like_contains(query.name_part)).bind(3, query.email);
+  q.bind(4, static_cast<std::int64_t>(query.limit));
+  while (q.step()) found.push_back(read_user(q));
+  return found;
 }
 
 }  // namespace chattwo::store::sqlite

@@ -14,6 +14,9 @@ class SqliteUserStore final : public chat::UserStore {
   std::vector<chat::User> find_by_ids(const std::vector<std::string>& ids) override;
   std::optional<chat::Credentials> find_credentials_by_email(std::string_view email) override;
   std::optional<chat::User> update_profile(std::string_view id, const chat::ProfilePatch& patch) override;
+  /// A scan of every user (LIKE on the name can't use an index). Fine for
+  /// an embedded install; see UserStore::search for the index to come.
+  std::vector<chat::User> search(const chat::UserQuery& query) override;
 
  private:
   Database& db_;

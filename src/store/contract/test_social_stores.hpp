@@ -1,0 +1,127 @@
+#pragma once
+// The backends of the user-search, friend and notification contract
+// suites: each a factory for a fresh, empty set of stores. A new adapter
+// adds one entry to social_backends() (and skips itself with the reason
+// when its service is not running); the suites stay as they are.
+#include <gtest/gtest.h>
+
+#include <stdlib.h>  // mkdtemp
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "chat/friend_store.hpp"
+#include "chat/notification_store.hpp"
+#include "chat/room_store.hpp"
+#include "chat/user_store.hpp"
+#include "store/sqlite/database.hpp"
+#include "store/sqlite/sqlite_friend_store.hpp"
+#include "store/sqlite/sqlite_notification_store.hpp"
+#include "store/sqlite/sqlite_room_store.hpp"
+#include "store/sqlite/sqlite_user_store.hpp"
+
+namespace chattwo::store::contract {
+
+inline constexpr std::int64_t kT0 = 1'795'556'406'123;
+
+/// A fresh, empty set of stores on one backend.
+class SocialStores {
+ public:
+  virtual ~SocialStores() = default;
+  virtual chat::UserStore& users() = 0;
+  virtual chat::RoomStore& rooms() = 0;
+  virtual chat::FriendStore& friends() = 0;
+  virtual chat::NotificationStore& notifications() = 0;
+};
+
+class SqliteSocialStores final : public SocialStores {
+ public:
+  // `file`: a database file in a new temp dir with 4 connections, so
+  // writers on different threads contend as in production; else :memory:.
+  explicit SqliteSocialStores(bool file) {
+    sqlite::DatabaseSettings settings{":memory:"};
+    if (file) {
+      std::string pattern = (std::filesystem::temp_directory_path() / "chattwo-contract-XXXXXX").string();
+      if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+      dir_ = pattern;
+      settings = {(dir_ / "chattwo.db").string(), 4};
+    }
+    db_ = std::make_unique<sqlite::Database>(settings, kT0);
+    users_ = std::make_unique<sqlite::SqliteUserStore>(*db_);
+    rooms_ = std::make_unique<sqlite::SqliteRoomStore>(*db_);
+    friends_ = std::make_unique<sqlite::SqliteFriendStore>(*db_);
+    notifications_ = std::make_unique<sqlite::SqliteNotificationStore>(*db_);
+  }
+  ~SqliteSocialStores() override {
+    notifications_.reset();
+    friends_.reset();
+    rooms_.reset();
+    users_.reset();
+    db_.reset();
+    if (!dir_.empty()) {
+      std::error_code ec;
+      std::filesystem::remove_all(dir_, ec);
+    }
+  }
+  chat::UserStore& users() override { return *users_; }
+  chat::RoomStore& rooms() override { return *rooms_; }
+  chat::FriendStore& friends() override { return *friends_; }
+  chat::NotificationStore& notifications() override { return *notifications_; }
+
+ private:
+  std::filesystem::path dir_;
+  std::unique_ptr<sqlite::Database> db_;
+  std::unique_ptr<sqlite::SqliteUserStore> users_;
+  std::unique_ptr<sqlite::SqliteRoomStore> rooms_;
+  std::unique_ptr<sqlite::SqliteFriendStore> friends_;
+  std::unique_ptr<sqlite::SqliteNotificationStore> notifications_;
+};
+
+struct SocialBackend {
+  std::string name;
+  std::function<std::unique_ptr<SocialStores>()> make;
+};
+
+// For gtest's messages: the backend's name, not its bytes.
+inline void PrintTo(const SocialBackend& backend, std::ostream* os) { *os << backend.name; }
+
+inline std::vector<SocialBackend> social_backends() {
+  return {
+      {"SqliteMemory", [] { return std::make_unique<SqliteSocialStores>(false); }},
+      {"SqliteFile", [] { return std::make_unique<SqliteSocialStores>(true); }},
+  };
+}
+
+inline std::string backend_name(const ::testing::TestParamInfo<SocialBackend>& info) { return info.param.name; }
+
+/// A fixture with a fresh set of stores per test and a way to add users.
+class SocialContract : public ::testing::TestWithParam<SocialBackend> {
+ protected:
+  void SetUp() override { stores_ = GetParam().make(); }
+
+  chat::UserStore& users() { return stores_->users(); }
+  chat::RoomStore& rooms() { return stores_->rooms(); }
+  chat::FriendStore& friends() { return stores_->friends(); }
+  chat::NotificationStore& notifications() { return stores_->notifications(); }
+
+  /// A user `id` named `name`, with email "<id>@example.test" unless given
+  /// (nullopt: an account without an email).
+  void add_user(const std::string& id, const std::string& name,
+                std::optional<std::optional<std::string>> email = std::nullopt) {
+    chat::User u;
+    u.id = id;
+    u.name = name;
+    u.email = email ? *email : std::optional<std::string>(id + "@example.test");
+    u.created_at_ms = kT0;
+    ASSERT_TRUE(users().insert(u, ""));
+  }
+
+  std::unique_ptr<SocialStores> stores_;
+};
+
+}  // namespace chattwo::store::contract
