@@ -590,7 +590,9 @@ TEST_P(RoomMessageContract, RenameAndRejoin) {
   ASSERT_TRUE(messages().append(text("m1", "r1", "bob", "k1")));
   ASSERT_TRUE(rooms().remove_member("r1", "alice", system_message("s2", "r1", "alice left")));
   ASSERT_TRUE(rooms().rejoin("r1", "alice", kT0 + 200));
-  const auto* alice = rooms().find("r1")->member("alice");
+  const auto rejoined = rooms().find("r1");  // kept: member() points into it
+  ASSERT_TRUE(rejoined);
+  const auto* alice = rejoined->member("alice");
   ASSERT_TRUE(alice);
   EXPECT_EQ(alice->joined_seq, 3);  // only what comes next
   EXPECT_EQ(alice->last_read_seq, 2);
