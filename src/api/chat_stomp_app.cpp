@@ -54,19 +54,23 @@ std::vector<std::optional<std::string>> ChatStompApp::send_batch(const StompUser
                                                                  const std::vector<SendItem>& items) {
   std::vector<std::optional<std::string>> results(items.size());
   std::vector<Effect> effects(items.size());
-  batch_.run([&] {
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      results[i] = perform(user, items[i].destination, items[i].body, items[i].receipt, effects[i]);
-    }
-  });
-  // Committed: only now may anyone see these messages. Published together,
-  // so each subscriber gets the batch in one write.
-  std::vector<chat::BusEvent> events;
-  for (const auto& effect : effects) {
-    if (effect.created) events.push_back(RoomEvents::message_event(*effect.created));
-    if (effect.read) events.push_back(RoomEvents::read_event(*effect.read));
-  }
-  events_.publish_all(std::move(events));
+  batch_.run(
+      [&] {
+        for (std::size_t i = 0; i < items.size(); ++i) {
+          results[i] = perform(user, items[i].destination, items[i].body, items[i].receipt, effects[i]);
+        }
+      },
+      [&] {
+        // Committed: only now may anyone see these messages; and published
+        // in commit order, so every room's events go out in seq order. All
+        // at once, so each subscriber gets the batch in one write.
+        std::vector<chat::BusEvent> events;
+        for (const auto& effect : effects) {
+          if (effect.created) events.push_back(RoomEvents::message_event(*effect.created));
+          if (effect.read) events.push_back(RoomEvents::read_event(*effect.read));
+        }
+        events_.publish_all(std::move(events));
+      });
   return results;
 }
 

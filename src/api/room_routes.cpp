@@ -113,13 +113,19 @@ Response send_message(ApiContext& ctx, Request& req) {
   if (!body) return to_problem(body.error());
   auto request = parse_send_request(*body);
   if (!request) return to_problem(request.error());
-  auto sent = ctx.messaging.send(caller->user.id, req.path_params.at("id"), *request);
-  if (!sent) return to_problem(sent.error());
-  // Announced once, when stored; a retry only answers the sender again.
+  std::optional<chat::Result<chat::Sent>> sent;
+  std::string json;
+  // Announced once, when stored (a retry only answers the sender again),
+  // in commit order with every other send: the room sees seq order.
+  ctx.batch.run([&] { sent = ctx.messaging.send(caller->user.id, req.path_params.at("id"), *request); },
+                [&] {
+                  if (*sent && (*sent)->created) json = ctx.room_events.message_created((*sent)->message);
+                });
+  if (!*sent) return to_problem(sent->error());
   Response r;
-  r.status = sent->created ? 201 : 200;
+  r.status = (*sent)->created ? 201 : 200;
   r.set_header("Content-Type", "application/json");
-  r.body = sent->created ? ctx.room_events.message_created(sent->message) : message_json(sent->message);
+  r.body = json.empty() ? message_json((*sent)->message) : std::move(json);
   return r;
 }
 
@@ -170,12 +176,16 @@ Response invite(ApiContext& ctx, Request& req) {
   if (!body) return to_problem(body.error());
   auto ids = user_ids(*body);
   if (!ids) return to_problem(ids.error());
-  auto invited = ctx.rooms.invite(caller->user.id, req.path_params.at("id"), *ids);
-  if (!invited) return to_problem(invited.error());
-  if (invited->system_message) {
-    ctx.room_events.joined(*invited->system_message, invited->added_ids);
-    notify_invited(ctx, caller->user.id, invited->added_ids, invited->room.id);
-  }
+  std::optional<chat::Result<chat::Invited>> result;
+  ctx.batch.run([&] { result = ctx.rooms.invite(caller->user.id, req.path_params.at("id"), *ids); },
+                [&] {  // the system message keeps its place in the room's seq order
+                  if (*result && (*result)->system_message) {
+                    ctx.room_events.joined(*(*result)->system_message, (*result)->added_ids);
+                  }
+                });
+  if (!*result) return to_problem(result->error());
+  auto& invited = *result;
+  if (invited->system_message) notify_invited(ctx, caller->user.id, invited->added_ids, invited->room.id);
   return room_response(ctx, 200, invited->room, caller->user);
 }
 
@@ -183,9 +193,12 @@ Response leave(ApiContext& ctx, Request& req) {
   auto caller = ctx.auth.authenticate(req);
   if (!caller) return to_problem(caller.error());
   const std::string& room_id = req.path_params.at("id");
-  auto left = ctx.rooms.leave(caller->user.id, room_id);
-  if (!left) return to_problem(left.error());
-  ctx.room_events.left(room_id, caller->user.id, left->system_message);
+  std::optional<chat::Result<chat::MemberLeft>> left;
+  ctx.batch.run([&] { left = ctx.rooms.leave(caller->user.id, room_id); },
+                [&] {
+                  if (*left) ctx.room_events.left(room_id, caller->user.id, (*left)->system_message);
+                });
+  if (!*left) return to_problem(left->error());
   return no_content();
 }
 
@@ -196,9 +209,12 @@ Response mark_read(ApiContext& ctx, Request& req) {
   if (!body) return to_problem(body.error());
   auto seq = parse_read_seq(*body);
   if (!seq) return to_problem(seq.error());
-  auto mark = ctx.messaging.mark_read(caller->user.id, req.path_params.at("id"), *seq);
-  if (!mark) return to_problem(mark.error());
-  if (mark->moved) ctx.room_events.read_moved(*mark);
+  std::optional<chat::Result<chat::ReadMark>> mark;
+  ctx.batch.run([&] { mark = ctx.messaging.mark_read(caller->user.id, req.path_params.at("id"), *seq); },
+                [&] {
+                  if (*mark && (*mark)->moved) ctx.room_events.read_moved(**mark);
+                });
+  if (!*mark) return to_problem(mark->error());
   return no_content();
 }
 

@@ -155,11 +155,14 @@ namespace {
 class ThrowAfter final : public WriteBatch {
  public:
   explicit ThrowAfter(WriteBatch& inner) : inner_(inner) {}
-  void run(const std::function<void()>& fn) override {
-    inner_.run([&] {
-      fn();
-      throw std::runtime_error("disk full");
-    });
+  using WriteBatch::run;
+  void run(const std::function<void()>& fn, const std::function<void()>& after_commit) override {
+    inner_.run(
+        [&] {
+          fn();
+          throw std::runtime_error("disk full");
+        },
+        after_commit);
   }
 
  private:

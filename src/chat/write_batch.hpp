@@ -13,7 +13,15 @@ class WriteBatch {
   /// transaction, committed once when `fn` returns (each write still fails
   /// or succeeds on its own). Returns after the commit; throws if the
   /// commit fails, in which case none of the writes happened.
-  virtual void run(const std::function<void()>& fn) = 0;
+  void run(const std::function<void()>& fn) { run(fn, {}); }
+
+  /// The same, and `after_commit` (if set) runs once the batch is committed,
+  /// in commit order with every other batch's: events published there
+  /// reach the bus in the order their writes were committed, so a room's
+  /// messages go out in seq order however many connections send at once.
+  /// It must be quick and must not write (it runs while the next commit
+  /// waits); it is not run when the commit fails.
+  virtual void run(const std::function<void()>& fn, const std::function<void()>& after_commit) = 0;
 };
 
 }  // namespace chattwo::chat

@@ -98,7 +98,9 @@ void Database::give_back(Connection* conn) {
 // undoes only that job), commits once, and wakes the others. Under load a
 // commit (and its WAL append) serves many writes; alone, a writer commits at
 // once. No job returns before the commit that made it durable.
-void Database::batch(const std::function<void()>& fn) {
+void Database::batch(const std::function<void()>& fn) { batch(fn, {}); }
+
+void Database::batch(const std::function<void()>& fn, const std::function<void()>& after_commit) {
   if (current_batch) {  // already inside one: just run
     fn();
     return;
@@ -112,10 +114,12 @@ void Database::batch(const std::function<void()>& fn) {
       throw;
     }
     current_batch = nullptr;
-  });
+  }, after_commit);
 }
 
-void Database::write(const std::function<void(Connection&)>& fn) {
+void Database::write(const std::function<void(Connection&)>& fn) { write(fn, {}); }
+
+void Database::write(const std::function<void(Connection&)>& fn, const std::function<void()>& after_commit) {
   if (Connection* conn = current_batch) {
     // Inside a batch on this thread: a savepoint in its transaction.
     conn->prepare("SAVEPOINT nested").run();
@@ -129,7 +133,7 @@ void Database::write(const std::function<void(Connection&)>& fn) {
     }
     return;
   }
-  WriteJob job{&fn};
+  WriteJob job{&fn, after_commit ? &after_commit : nullptr};
   std::unique_lock lock(group_mutex_);
   pending_.push_back(&job);
   while (!job.done) {
@@ -170,6 +174,16 @@ void Database::run_batch(const std::vector<WriteJob*>& batch) {
     conn.prepare("COMMIT").run();
     batches_.fetch_add(1, std::memory_order_relaxed);
     batched_writes_.fetch_add(batch.size(), std::memory_order_relaxed);
+    // Still the leader: the next group can't commit before these ran, so
+    // what they publish keeps commit order (a room's seq order).
+    for (WriteJob* job : batch) {
+      if (job->after_commit && !job->error) {
+        try {
+          (*job->after_commit)();
+        } catch (...) {  // committed is committed; the caller's publish failing can't undo it
+        }
+      }
+    }
   } catch (...) {
     // BEGIN or COMMIT failed (disk full, I/O error): nothing of the batch is
     // durable, so every job fails.

@@ -93,12 +93,19 @@ class Database {
   /// with other writes (in its own savepoint); write() returns once that
   /// transaction is committed. `fn` must not acquire another connection.
   void write(const std::function<void(Connection&)>& fn);
+  /// The same; `after_commit` (if set) runs after the commit, on the thread
+  /// that committed, in commit order with all other writes' (and before the
+  /// next group commits). Not run if this write or the commit failed;
+  /// ignored for a write nested in a batch (the batch's own runs instead).
+  void write(const std::function<void(Connection&)>& fn, const std::function<void()>& after_commit);
 
   /// Runs `fn` as one write: calls to write() that `fn` makes on this thread
   /// run at once inside this write's transaction, each in a savepoint of its
   /// own, and all commit together when `fn` returns (group-committed with
   /// other writers like any write). Throws what `fn` or the commit throws.
   void batch(const std::function<void()>& fn);
+  /// The same with an after-commit step (see write()).
+  void batch(const std::function<void()>& fn, const std::function<void()>& after_commit);
 
   /// Commits so far, and writes they carried (for metrics and benchmarks).
   std::uint64_t batches() const { return batches_.load(); }
@@ -113,6 +120,7 @@ class Database {
  private:
   struct WriteJob {
     const std::function<void(Connection&)>* fn;
+    const std::function<void()>* after_commit = nullptr;
     std::exception_ptr error = nullptr;
     bool done = false;
   };

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <mutex>
+#include <vector>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -140,6 +142,44 @@ TEST(Database, WalIsCheckpointedOffTheCommitPath) {
     Statement count = lease->prepare("SELECT COUNT(*) FROM blobs");
     ASSERT_TRUE(count.step());
     EXPECT_EQ(count.integer(0), 3000);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Database, AfterCommitStepsRunInCommitOrder) {
+  const auto dir = std::filesystem::temp_directory_path() / ("chattwo-order-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    Database db(DatabaseSettings{(dir / "t.db").string(), 8}, 0);
+    db.write([](Connection& c) { c.prepare("CREATE TABLE counter (n INTEGER NOT NULL)").run(); });
+    db.write([](Connection& c) { c.prepare("INSERT INTO counter VALUES (0)").run(); });
+    // Each write takes the next number; its after-commit step records it.
+    // Whatever the threads' timing, the record must come out ascending.
+    std::mutex mutex;
+    std::vector<std::int64_t> published;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t) {
+      threads.emplace_back([&] {
+        for (int i = 0; i < 50; ++i) {
+          std::int64_t taken = 0;
+          db.batch([&] {
+            db.write([&](Connection& c) {
+              Statement q = c.prepare("UPDATE counter SET n = n + 1 RETURNING n");
+              q.step();
+              taken = q.integer(0);
+              q.run();
+            });
+          },
+                   [&] {
+                     std::lock_guard lock(mutex);
+                     published.push_back(taken);
+                   });
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    ASSERT_EQ(published.size(), 400u);
+    for (std::size_t i = 0; i < published.size(); ++i) EXPECT_EQ(published[i], static_cast<std::int64_t>(i + 1));
   }
   std::filesystem::remove_all(dir);
 }

@@ -8,7 +8,10 @@ namespace chattwo::store::sqlite {
 class SqliteWriteBatch final : public chat::WriteBatch {
  public:
   explicit SqliteWriteBatch(Database& db) : db_(db) {}
-  void run(const std::function<void()>& fn) override { db_.batch(fn); }
+  using chat::WriteBatch::run;
+  void run(const std::function<void()>& fn, const std::function<void()>& after_commit) override {
+    db_.batch(fn, after_commit);
+  }
 
  private:
   Database& db_;
