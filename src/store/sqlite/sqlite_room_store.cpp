@@ -1,8 +1,10 @@
 #include "store/sqlite/sqlite_room_store.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 
 #include "store/sqlite/append_message.hpp"
 #include "store/sqlite/message_rows.hpp"
@@ -101,14 +103,17 @@ bool SqliteRoomStore::is_member(std::string_view room_id, std::string_view user_
   return q.step();
 }
 
+// The room list in a fixed number of statements, each over the user's
+// rooms as a set (not a few queries per room: 200 rooms would be 1,000
+// statements). "mine" is the user's memberships, from room_members_by_user.
 std::vector<chat::RoomSummary> SqliteRoomStore::summaries_for(std::string_view user_id) {
   auto lease = db_.acquire();
   Connection& conn = *lease;
   ReadTransaction snapshot(conn);  // one snapshot for the whole list
 
   std::vector<chat::RoomSummary> out;
-  std::vector<std::int64_t> read_marks;
-  std::vector<std::int64_t> last_seqs;
+  std::unordered_map<std::string, std::size_t> index;  // room id -> position in out
+  std::vector<std::int64_t> read_marks, last_seqs;
   {
     Statement q = conn.prepare(
         "SELECT r.id, r.kind, r.name, r.last_seq, r.last_activity_at, m.last_read_seq"
@@ -123,49 +128,70 @@ std::vector<chat::RoomSummary> SqliteRoomStore::summaries_for(std::string_view u
       last_seqs.push_back(q.integer(3));
       s.last_activity_at_ms = q.integer(4);
       read_marks.push_back(q.integer(5));
+      index.emplace(s.id, out.size());
       out.push_back(std::move(s));
     }
   }
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    chat::RoomSummary& s = out[i];
-    const std::int64_t last_seq = last_seqs[i];
-    const std::int64_t read = read_marks[i];
-    {
-      // The others in join order: the first four for the avatars; the
-      // count from the same rows' primary-key range.
-      Statement members = conn.prepare(
-          "SELECT user_id FROM room_members WHERE room_id = ?1 AND user_id <> ?2 ORDER BY joined_seq, rowid LIMIT 4");
-      members.bind(1, s.id).bind(2, user_id);
-      while (members.step()) s.first_other_member_ids.push_back(members.text(0));
-      Statement count = conn.prepare("SELECT COUNT(*) FROM room_members WHERE room_id = ?1");
-      count.bind(1, s.id);
-      count.step();
-      s.member_count = count.integer(0);
+  if (out.empty()) return out;
+  auto at = [&](const std::string& room_id) -> std::optional<std::size_t> {
+    auto it = index.find(room_id);
+    return it == index.end() ? std::nullopt : std::optional<std::size_t>(it->second);
+  };
+
+  {  // member counts, and the first four others in join order (for the avatars)
+    Statement q = conn.prepare(
+        "SELECT room_id, user_id, rn, total FROM ("
+        "  SELECT m.room_id, m.user_id,"
+        "         ROW_NUMBER() OVER (PARTITION BY m.room_id ORDER BY m.joined_seq, m.rowid) AS rn,"
+        "         COUNT(*) OVER (PARTITION BY m.room_id) AS total"
+        "  FROM room_members m WHERE m.room_id IN (SELECT room_id FROM room_members WHERE user_id = ?1))"
+        " WHERE rn <= 5 ORDER BY room_id, rn");
+    q.bind(1, user_id);
+    while (q.step()) {
+      auto i = at(q.text(0));
+      if (!i) continue;
+      chat::RoomSummary& s = out[*i];
+      s.member_count = q.integer(3);
+      std::string member = q.text(1);
+      if (member != user_id && s.first_other_member_ids.size() < 4) s.first_other_member_ids.push_back(std::move(member));
     }
-    if (last_seq > 0) {
-      Statement last = conn.prepare("SELECT " + std::string(kMessageColumns) +
-                                    " FROM messages WHERE room_id = ?1 AND seq = ?2");
-      last.bind(1, s.id).bind(2, last_seq);
-      if (last.step()) {
-        chat::Message m = read_message(last);
-        if (m.type != chat::MessageType::system) {
-          Statement unread = conn.prepare(
-              "SELECT COUNT(*) FROM room_members WHERE room_id = ?1 AND last_read_seq < ?2");
-          unread.bind(1, s.id).bind(2, m.seq);
-          unread.step();
-          m.unread_count = unread.integer(0);
-        }
-        s.last_message = std::move(m);
+  }
+  {  // each room's newest message
+    Statement q = conn.prepare("SELECT " + std::string(kMessageColumns) +
+                               " FROM messages WHERE (room_id, seq) IN"
+                               " (SELECT r.id, r.last_seq FROM room_members m JOIN rooms r ON r.id = m.room_id"
+                               "  WHERE m.user_id = ?1 AND r.last_seq > 0)");
+    q.bind(1, user_id);
+    while (q.step()) {
+      chat::Message m = read_message(q);
+      if (auto i = at(m.room_id)) out[*i].last_message = std::move(m);
+    }
+  }
+  {  // how many members have not read each newest message (system ones count 0)
+    Statement q = conn.prepare(
+        "SELECT o.room_id, COUNT(*) FROM room_members mine JOIN rooms r ON r.id = mine.room_id"
+        " JOIN room_members o ON o.room_id = r.id AND o.last_read_seq < r.last_seq"
+        " WHERE mine.user_id = ?1 GROUP BY o.room_id");
+    q.bind(1, user_id);
+    while (q.step()) {
+      auto i = at(q.text(0));
+      if (i && out[*i].last_message && out[*i].last_message->type != chat::MessageType::system) {
+        out[*i].last_message->unread_count = q.integer(1);
       }
     }
-    if (last_seq > read) {
-      // Others' messages after the mark: one's own are never after it
-      // (sending moves it), so all but the system messages in the range.
-      Statement system = conn.prepare(
-          "SELECT COUNT(*) FROM messages WHERE room_id = ?1 AND type = 'system' AND seq > ?2 AND seq <= ?3");
-      system.bind(1, s.id).bind(2, read).bind(3, last_seq);
-      system.step();
-      s.unread_count = last_seq - read - system.integer(0);
+  }
+  // The badge: others' messages after the user's mark. One's own are never
+  // after one's own mark (sending moves it), so all but the system messages
+  // in the range, which the partial index finds.
+  for (std::size_t i = 0; i < out.size(); ++i) out[i].unread_count = std::max<std::int64_t>(0, last_seqs[i] - read_marks[i]);
+  {
+    Statement q = conn.prepare(
+        "SELECT mine.room_id, COUNT(*) FROM room_members mine"
+        " JOIN messages s ON s.room_id = mine.room_id AND s.type = 'system' AND s.seq > mine.last_read_seq"
+        " WHERE mine.user_id = ?1 GROUP BY mine.room_id");
+    q.bind(1, user_id);
+    while (q.step()) {
+      if (auto i = at(q.text(0))) out[*i].unread_count = std::max<std::int64_t>(0, out[*i].unread_count - q.integer(1));
     }
   }
   return out;
