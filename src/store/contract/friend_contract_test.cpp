@@ -4,7 +4,7 @@
 #include <thread>
 #include <vector>
 
-#include "store/contract/test_social_stores.hpp"
+#include "store/contract/test_stores.hpp"
 
 namespace chattwo::store::contract {
 namespace {
@@ -118,7 +118,7 @@ TEST_P(FriendContract, TheCapIsCountedWithTheInsert) {
   EXPECT_FALSE(*again);
 }
 
-INSTANTIATE_TEST_SUITE_P(All, FriendContract, ::testing::ValuesIn(social_backends()), backend_name);
+INSTANTIATE_TEST_SUITE_P(All, FriendContract, ::testing::ValuesIn(backends()), backend_name);
 
 }  // namespace
 }  // namespace chattwo::store::contract

@@ -2,7 +2,7 @@
 #include <string>
 #include <vector>
 
-#include "store/contract/test_social_stores.hpp"
+#include "store/contract/test_stores.hpp"
 
 namespace chattwo::store::contract {
 namespace {
@@ -170,7 +170,7 @@ TEST_P(NotificationContract, TheUnreadCountCoversAllNotJustThePage) {
   EXPECT_EQ(p.unread_count, 6);
 }
 
-INSTANTIATE_TEST_SUITE_P(All, NotificationContract, ::testing::ValuesIn(social_backends()), backend_name);
+INSTANTIATE_TEST_SUITE_P(All, NotificationContract, ::testing::ValuesIn(backends()), backend_name);
 
 }  // namespace
 }  // namespace chattwo::store::contract

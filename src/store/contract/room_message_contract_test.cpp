@@ -1,27 +1,15 @@
 // The contract of RoomStore and MessageStore, for every adapter. Tests use
-// the ports only; a backend is a factory for a fresh, empty set of stores.
-// A new adapter adds one entry to kBackends (and skips itself with the
-// reason when its service is not running).
+// the ports only; the backends (store/contract/test_stores.hpp) are
+// factories for a fresh, empty set of stores.
 #include <gtest/gtest.h>
 
-#include <stdlib.h>  // mkdtemp
-
 #include <algorithm>
-#include <filesystem>
-#include <functional>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "chat/message_store.hpp"
-#include "chat/room_store.hpp"
-#include "chat/user_store.hpp"
-#include "store/sqlite/database.hpp"
-#include "store/sqlite/sqlite_message_store.hpp"
-#include "store/sqlite/sqlite_room_store.hpp"
-#include "store/sqlite/sqlite_user_store.hpp"
+#include "store/contract/test_stores.hpp"
 
 namespace {
 
@@ -31,69 +19,9 @@ using chat::Message;
 using chat::MessageType;
 using chat::Room;
 using chat::RoomKind;
-
-constexpr std::int64_t kT0 = 1'795'556'406'123;
-
-/// A fresh, empty set of stores on one backend.
-class Stores {
- public:
-  virtual ~Stores() = default;
-  virtual chat::UserStore& users() = 0;
-  virtual chat::RoomStore& rooms() = 0;
-  virtual chat::MessageStore& messages() = 0;
-};
-
-class SqliteStores final : public Stores {
- public:
-  // `file`: a database file in a new temp dir with 4 connections, so
-  // writers on different threads contend as in production; else :memory:.
-  explicit SqliteStores(bool file) {
-    store::sqlite::DatabaseSettings settings{":memory:"};
-    if (file) {
-      std::string pattern = (std::filesystem::temp_directory_path() / "chattwo-contract-XXXXXX").string();
-      if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-      dir_ = pattern;
-      settings = {(dir_ / "chattwo.db").string(), 4};
-    }
-    db_ = std::make_unique<store::sqlite::Database>(settings, kT0);
-    users_ = std::make_unique<store::sqlite::SqliteUserStore>(*db_);
-    rooms_ = std::make_unique<store::sqlite::SqliteRoomStore>(*db_);
-    messages_ = std::make_unique<store::sqlite::SqliteMessageStore>(*db_);
-  }
-  ~SqliteStores() override {
-    messages_.reset();
-    rooms_.reset();
-    users_.reset();
-    db_.reset();
-    if (!dir_.empty()) {
-      std::error_code ec;
-      std::filesystem::remove_all(dir_, ec);
-    }
-  }
-  chat::UserStore& users() override { return *users_; }
-  chat::RoomStore& rooms() override { return *rooms_; }
-  chat::MessageStore& messages() override { return *messages_; }
-
- private:
-  std::filesystem::path dir_;
-  std::unique_ptr<store::sqlite::Database> db_;
-  std::unique_ptr<store::sqlite::SqliteUserStore> users_;
-  std::unique_ptr<store::sqlite::SqliteRoomStore> rooms_;
-  std::unique_ptr<store::sqlite::SqliteMessageStore> messages_;
-};
-
-struct Backend {
-  std::string name;
-  std::function<std::unique_ptr<Stores>()> make;
-};
-
-// For gtest's messages: the backend's name, not its bytes.
-void PrintTo(const Backend& backend, std::ostream* os) { *os << backend.name; }
-
-const Backend kBackends[] = {
-    {"SqliteMemory", [] { return std::make_unique<SqliteStores>(false); }},
-    {"SqliteFile", [] { return std::make_unique<SqliteStores>(true); }},
-};
+using store::contract::Backend;
+using store::contract::kT0;
+using store::contract::Stores;
 
 class RoomMessageContract : public ::testing::TestWithParam<Backend> {
  protected:
@@ -642,7 +570,7 @@ TEST_P(RoomMessageContract, ConcurrentAppendsGetEverySeqOnce) {
   EXPECT_EQ(rooms().find("r1")->last_seq, static_cast<std::int64_t>(expected.size()));
 }
 
-INSTANTIATE_TEST_SUITE_P(All, RoomMessageContract, ::testing::ValuesIn(kBackends),
-                         [](const ::testing::TestParamInfo<Backend>& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(All, RoomMessageContract, ::testing::ValuesIn(store::contract::backends()),
+                         store::contract::backend_name);
 
 }  // namespace

@@ -2,7 +2,7 @@
 #include <string>
 #include <vector>
 
-#include "store/contract/test_social_stores.hpp"
+#include "store/contract/test_stores.hpp"
 
 namespace chattwo::store::contract {
 namespace {
@@ -80,7 +80,7 @@ TEST_P(UserSearchContract, TheCallerIsNeverFoundAndLimitCaps) {
   EXPECT_EQ(search("same", std::nullopt, "me", 2), (Ids{"u0", "u1"}));
 }
 
-INSTANTIATE_TEST_SUITE_P(All, UserSearchContract, ::testing::ValuesIn(social_backends()), backend_name);
+INSTANTIATE_TEST_SUITE_P(All, UserSearchContract, ::testing::ValuesIn(backends()), backend_name);
 
 }  // namespace
 }  // namespace chattwo::store::contract

@@ -1,8 +1,8 @@
 #pragma once
-// The backends of the user-search, friend and notification contract
-// suites: each a factory for a fresh, empty set of stores. A new adapter
-// adds one entry to social_backends() (and skips itself with the reason
-// when its service is not running); the suites stay as they are.
+// The backends of the port contract suites (rooms and messages, user
+// search, friends, notifications): each a factory for a fresh, empty set of
+// stores. A new adapter adds one entry to backends() (and skips itself with
+// the reason when its service is not running); the suites stay as they are.
 #include <gtest/gtest.h>
 
 #include <stdlib.h>  // mkdtemp
@@ -16,11 +16,13 @@
 #include <vector>
 
 #include "chat/friend_store.hpp"
+#include "chat/message_store.hpp"
 #include "chat/notification_store.hpp"
 #include "chat/room_store.hpp"
 #include "chat/user_store.hpp"
 #include "store/sqlite/database.hpp"
 #include "store/sqlite/sqlite_friend_store.hpp"
+#include "store/sqlite/sqlite_message_store.hpp"
 #include "store/sqlite/sqlite_notification_store.hpp"
 #include "store/sqlite/sqlite_room_store.hpp"
 #include "store/sqlite/sqlite_user_store.hpp"
@@ -30,20 +32,21 @@ namespace chattwo::store::contract {
 inline constexpr std::int64_t kT0 = 1'795'556'406'123;
 
 /// A fresh, empty set of stores on one backend.
-class SocialStores {
+class Stores {
  public:
-  virtual ~SocialStores() = default;
+  virtual ~Stores() = default;
   virtual chat::UserStore& users() = 0;
   virtual chat::RoomStore& rooms() = 0;
+  virtual chat::MessageStore& messages() = 0;
   virtual chat::FriendStore& friends() = 0;
   virtual chat::NotificationStore& notifications() = 0;
 };
 
-class SqliteSocialStores final : public SocialStores {
+class SqliteStores final : public Stores {
  public:
   // `file`: a database file in a new temp dir with 4 connections, so
   // writers on different threads contend as in production; else :memory:.
-  explicit SqliteSocialStores(bool file) {
+  explicit SqliteStores(bool file) {
     sqlite::DatabaseSettings settings{":memory:"};
     if (file) {
       std::string pattern = (std::filesystem::temp_directory_path() / "chattwo-contract-XXXXXX").string();
@@ -54,12 +57,14 @@ class SqliteSocialStores final : public SocialStores {
     db_ = std::make_unique<sqlite::Database>(settings, kT0);
     users_ = std::make_unique<sqlite::SqliteUserStore>(*db_);
     rooms_ = std::make_unique<sqlite::SqliteRoomStore>(*db_);
+    messages_ = std::make_unique<sqlite::SqliteMessageStore>(*db_);
     friends_ = std::make_unique<sqlite::SqliteFriendStore>(*db_);
     notifications_ = std::make_unique<sqlite::SqliteNotificationStore>(*db_);
   }
-  ~SqliteSocialStores() override {
+  ~SqliteStores() override {
     notifications_.reset();
     friends_.reset();
+    messages_.reset();
     rooms_.reset();
     users_.reset();
     db_.reset();
@@ -70,6 +75,7 @@ class SqliteSocialStores final : public SocialStores {
   }
   chat::UserStore& users() override { return *users_; }
   chat::RoomStore& rooms() override { return *rooms_; }
+  chat::MessageStore& messages() override { return *messages_; }
   chat::FriendStore& friends() override { return *friends_; }
   chat::NotificationStore& notifications() override { return *notifications_; }
 
@@ -78,29 +84,30 @@ class SqliteSocialStores final : public SocialStores {
   std::unique_ptr<sqlite::Database> db_;
   std::unique_ptr<sqlite::SqliteUserStore> users_;
   std::unique_ptr<sqlite::SqliteRoomStore> rooms_;
+  std::unique_ptr<sqlite::SqliteMessageStore> messages_;
   std::unique_ptr<sqlite::SqliteFriendStore> friends_;
   std::unique_ptr<sqlite::SqliteNotificationStore> notifications_;
 };
 
-struct SocialBackend {
+struct Backend {
   std::string name;
-  std::function<std::unique_ptr<SocialStores>()> make;
+  std::function<std::unique_ptr<Stores>()> make;
 };
 
 // For gtest's messages: the backend's name, not its bytes.
-inline void PrintTo(const SocialBackend& backend, std::ostream* os) { *os << backend.name; }
+inline void PrintTo(const Backend& backend, std::ostream* os) { *os << backend.name; }
 
-inline std::vector<SocialBackend> social_backends() {
+inline std::vector<Backend> backends() {
   return {
-      {"SqliteMemory", [] { return std::make_unique<SqliteSocialStores>(false); }},
-      {"SqliteFile", [] { return std::make_unique<SqliteSocialStores>(true); }},
+      {"SqliteMemory", [] { return std::make_unique<SqliteStores>(false); }},
+      {"SqliteFile", [] { return std::make_unique<SqliteStores>(true); }},
   };
 }
 
-inline std::string backend_name(const ::testing::TestParamInfo<SocialBackend>& info) { return info.param.name; }
+inline std::string backend_name(const ::testing::TestParamInfo<Backend>& info) { return info.param.name; }
 
 /// A fixture with a fresh set of stores per test and a way to add users.
-class SocialContract : public ::testing::TestWithParam<SocialBackend> {
+class SocialContract : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override { stores_ = GetParam().make(); }
 
@@ -121,7 +128,7 @@ class SocialContract : public ::testing::TestWithParam<SocialBackend> {
     ASSERT_TRUE(users().insert(u, ""));
   }
 
-  std::unique_ptr<SocialStores> stores_;
+  std::unique_ptr<Stores> stores_;
 };
 
 }  // namespace chattwo::store::contract
