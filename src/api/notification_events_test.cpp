@@ -6,18 +6,13 @@
 
 #include <vector>
 
+#include "api/test_recording_bus.hpp"
+
 using namespace chattwo;
 
 namespace {
 
-class RecordingBus final : public chat::EventBus {
- public:
-  void publish(chat::BusEvent event) override { events.push_back(std::move(event)); }
-  void set_handler(Handler) override {}
-  void add_interest(const std::string&) override {}
-  void remove_interest(const std::string&) override {}
-  std::vector<chat::BusEvent> events;
-};
+using api::testing::RecordingBus;
 
 chat::NotificationView sample(chat::NotificationType type) {
   chat::NotificationView v;

@@ -30,10 +30,12 @@ Response room_response(ApiContext& ctx, int status, const chat::Room& room, cons
   return r;
 }
 
-chat::Result<std::vector<std::string>> member_ids(const boost::json::object& body) {
-  const auto* ids = body.if_contains("memberIds");
-  if (!ids) return chat::fail(chat::Error::validation("memberIds is required", "memberIds"));
-  auto wrong = [] { return chat::fail(chat::Error::validation("memberIds must be an array of user ids", "memberIds")); };
+// A required array of user ids in `field` (memberIds, userIds).
+chat::Result<std::vector<std::string>> id_list(const boost::json::object& body, std::string_view field) {
+  const std::string name(field);
+  const auto* ids = body.if_contains(field);
+  if (!ids) return chat::fail(chat::Error::validation(name + " is required", name));
+  auto wrong = [&] { return chat::fail(chat::Error::validation(name + " must be an array of user ids", name)); };
   if (!ids->is_array()) return wrong();
   std::vector<std::string> out;
   out.reserve(ids->as_array().size());
@@ -63,7 +65,7 @@ Response create_room(ApiContext& ctx, Request& req) {
   if (!caller) return to_problem(caller.error());
   auto body = parse_json_object(req);
   if (!body) return to_problem(body.error());
-  auto ids = member_ids(*body);
+  auto ids = id_list(*body, "memberIds");
   if (!ids) return to_problem(ids.error());
   // A null name is no name, like an absent one.
   auto name = nullable_string(*body, "name");
@@ -157,24 +159,12 @@ Response rename_room(ApiContext& ctx, Request& req) {
   return room_response(ctx, 200, *room, caller->user);
 }
 
-chat::Result<std::vector<std::string>> user_ids(const boost::json::object& body) {
-  const auto* ids = body.if_contains("userIds");
-  auto wrong = [] { return chat::fail(chat::Error::validation("userIds must be an array of user ids", "userIds")); };
-  if (!ids || !ids->is_array()) return wrong();
-  std::vector<std::string> out;
-  for (const auto& id : ids->as_array()) {
-    if (!id.is_string()) return wrong();
-    out.emplace_back(id.as_string());
-  }
-  return out;
-}
-
 Response invite(ApiContext& ctx, Request& req) {
   auto caller = ctx.auth.authenticate(req);
   if (!caller) return to_problem(caller.error());
   auto body = parse_json_object(req);
   if (!body) return to_problem(body.error());
-  auto ids = user_ids(*body);
+  auto ids = id_list(*body, "userIds");
   if (!ids) return to_problem(ids.error());
   std::optional<chat::Result<chat::Invited>> result;
   ctx.batch.run([&] { result = ctx.rooms.invite(caller->user.id, req.path_params.at("id"), *ids); },
