@@ -64,12 +64,12 @@ std::vector<std::optional<std::string>> ChatStompApp::send_batch(const StompUser
         // Committed: only now may anyone see these messages; and published
         // in commit order, so every room's events go out in seq order. All
         // at once, so each subscriber gets the batch in one write.
-        std::vector<chat::BusEvent> events;
+        RoomEvents::Batch events(events_);
         for (const auto& effect : effects) {
-          if (effect.created) events.push_back(RoomEvents::message_event(*effect.created));
-          if (effect.read) events.push_back(RoomEvents::read_event(*effect.read));
+          if (effect.created) events.message_created(*effect.created);
+          if (effect.read) events.read_moved(*effect.read);
         }
-        events_.publish_all(std::move(events));
+        events.publish();
       });
   return results;
 }

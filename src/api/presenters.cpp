@@ -1,5 +1,7 @@
 #include "api/presenters.hpp"
 
+#include <algorithm>
+
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -37,7 +39,7 @@ boost::json::object message_object(const chat::Message& message) {
   return o;
 }
 
-boost::json::object room_json(const chat::Room& room, const std::map<std::string, chat::User, std::less<>>& users,
+boost::json::object room_json(const chat::Room& room, const UsersById& users,
                               std::string_view caller_id) {
   boost::json::object o;
   o["id"] = room.id;
@@ -69,8 +71,19 @@ boost::json::object message_page_json(const chat::MessagePage& page) {
   return o;
 }
 
+UsersById find_users_by_id(chat::AccountService& accounts, std::vector<std::string> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  UsersById users;
+  for (auto& u : accounts.find_users(ids)) {
+    std::string id = u.id;
+    users.emplace(std::move(id), std::move(u));
+  }
+  return users;
+}
+
 boost::json::object room_summary_json(const chat::RoomSummary& summary,
-                                      const std::map<std::string, chat::User, std::less<>>& users) {
+                                      const UsersById& users) {
   boost::json::object o;
   o["id"] = summary.id;
   o["kind"] = chat::to_string(summary.kind);

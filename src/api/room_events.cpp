@@ -60,10 +60,33 @@ std::string RoomEvents::message_created(const chat::Message& message) {
   chat::BusEvent event = message_event(message);
   std::string json = event.payload;
   bus_.publish(std::move(event));
+  room_changed(message.room_id);
   return json;
 }
 
-void RoomEvents::read_moved(const chat::ReadMark& mark) { bus_.publish(read_event(mark)); }
+void RoomEvents::read_moved(const chat::ReadMark& mark) {
+  bus_.publish(read_event(mark));
+  member_changed(mark.room_id, mark.user_id);
+}
+
+void RoomEvents::created(const chat::Room& room) { room_changed(room.id); }
+
+void RoomEvents::rejoined(std::string_view room_id, std::string_view user_id) { member_changed(room_id, user_id); }
+
+void RoomEvents::Batch::message_created(const chat::Message& message) {
+  events_.push_back(message_event(message));
+  owner_.room_changed(message.room_id);
+}
+
+void RoomEvents::Batch::read_moved(const chat::ReadMark& mark) {
+  events_.push_back(read_event(mark));
+  owner_.member_changed(mark.room_id, mark.user_id);
+}
+
+void RoomEvents::Batch::publish() {
+  if (!events_.empty()) owner_.bus_.publish_all(std::move(events_));
+  events_.clear();
+}
 
 chat::BusEvent RoomEvents::message_event(const chat::Message& message) {
   return chat::BusEvent{room_topic(message.room_id), "message", message_json(message)};
@@ -92,6 +115,7 @@ std::string member_json(std::string_view room_id, std::string_view action, const
 void RoomEvents::renamed(const chat::Room& room, std::string_view by_user_id) {
   bus_.publish(chat::BusEvent{room_topic(room.id), "member",
                               member_json(room.id, "renamed", {std::string(by_user_id)}, &room.name)});
+  room_changed(room.id);
 }
 
 void RoomEvents::joined(const chat::Message& system_message, const std::vector<std::string>& user_ids) {
@@ -100,6 +124,7 @@ void RoomEvents::joined(const chat::Message& system_message, const std::vector<s
   events.push_back({room_topic(system_message.room_id), "member",
                     member_json(system_message.room_id, "joined", user_ids, nullptr)});
   bus_.publish_all(std::move(events));
+  room_changed(system_message.room_id);
 }
 
 void RoomEvents::left(std::string_view room_id, std::string_view user_id,
@@ -110,6 +135,7 @@ void RoomEvents::left(std::string_view room_id, std::string_view user_id,
   // Control, after the rest: the leaver sees their leaving, then nothing more.
   events.push_back({room_topic(room_id), "evict", std::string(user_id)});
   bus_.publish_all(std::move(events));
+  room_changed(room_id);  // the others' member counts; a deleted room sends nothing
 }
 
 }  // namespace chattwo::api

@@ -15,6 +15,7 @@
 #include "chat/message.hpp"
 #include "chat/messaging.hpp"
 #include "chat/result.hpp"
+#include "chat/room_list_updates.hpp"
 
 namespace chattwo::api {
 
@@ -40,9 +41,32 @@ chat::Result<std::int64_t> parse_read_seq(const boost::json::object& body);
 /// subscribers on every node. Call only after the change is stored, and
 /// only for real changes (a created message, a read mark that moved), so
 /// that a retry is never announced twice. Thread-safe (as the bus is).
+///
+/// Each change also reaches the members' room lists through `lists` (when
+/// given): it marks the room's views stale, and RoomListUpdates sends them,
+/// coalesced, as `room` events.
 class RoomEvents {
  public:
-  explicit RoomEvents(chat::EventBus& bus) : bus_(bus) {}
+  explicit RoomEvents(chat::EventBus& bus, chat::RoomListUpdates* lists = nullptr) : bus_(bus), lists_(lists) {}
+
+  /// The events of one committed batch, collected in commit order and
+  /// published together (one publish_all: each subscriber gets its share in
+  /// one write).
+  class Batch {
+   public:
+    explicit Batch(RoomEvents& owner) : owner_(owner) {}
+    void message_created(const chat::Message& message);
+    void read_moved(const chat::ReadMark& mark);
+    void publish();
+
+   private:
+    RoomEvents& owner_;
+    std::vector<chat::BusEvent> events_;
+  };
+
+  /// A new room, or one the caller came back to: it appears in lists.
+  void created(const chat::Room& room);
+  void rejoined(std::string_view room_id, std::string_view user_id);
 
   /// Event "message" with the Message JSON on the room's topic. Returns
   /// that JSON, so a REST answer can reuse it rather than serialise again.
@@ -60,14 +84,20 @@ class RoomEvents {
   /// and the leaver's subscriptions to the room end on every node.
   void left(std::string_view room_id, std::string_view user_id, const std::optional<chat::Message>& system_message);
 
-  /// The same events, made but not yet published: a batch collects them
-  /// and publishes them together (publish_all) once committed.
+  /// The same events, made but not published.
   static chat::BusEvent message_event(const chat::Message& message);
   static chat::BusEvent read_event(const chat::ReadMark& mark);
-  void publish_all(std::vector<chat::BusEvent> events) { bus_.publish_all(std::move(events)); }
 
  private:
+  void room_changed(std::string_view room_id) {
+    if (lists_) lists_->room_changed(room_id);
+  }
+  void member_changed(std::string_view room_id, std::string_view user_id) {
+    if (lists_) lists_->member_changed(room_id, user_id);
+  }
+
   chat::EventBus& bus_;
+  chat::RoomListUpdates* lists_;
 };
 
 }  // namespace chattwo::api

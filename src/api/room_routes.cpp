@@ -17,14 +17,12 @@ namespace {
 // the request; the others are looked up (a member whose account is gone is
 // left out rather than failing the whole room).
 Response room_response(ApiContext& ctx, int status, const chat::Room& room, const chat::User& caller) {
-  std::map<std::string, chat::User, std::less<>> users;
+  std::vector<std::string> others;
   for (const auto& m : room.members) {
-    if (m.user_id == caller.id) {
-      users.emplace(m.user_id, caller);
-    } else if (auto user = ctx.accounts.find_user(m.user_id)) {
-      users.emplace(m.user_id, std::move(*user));
-    }
+    if (m.user_id != caller.id) others.push_back(m.user_id);
   }
+  UsersById users = find_users_by_id(ctx.accounts, std::move(others));
+  users.emplace(caller.id, caller);
   Response r = json_response(status, room_json(room, users, caller.id));
   if (status == 201) r.set_header("Location", "/api/v1/rooms/" + room.id);
   return r;
@@ -76,6 +74,11 @@ Response create_room(ApiContext& ctx, Request& req) {
     std::vector<std::string> members;
     for (const auto& m : created->room.members) members.push_back(m.user_id);
     notify_invited(ctx, caller->user.id, members, created->room.id);
+    ctx.room_events.created(created->room);
+  } else {
+    // The caller's direct room, found again (and rejoined if they had left
+    // it): their other devices' lists show it.
+    ctx.room_events.rejoined(created->room.id, caller->user.id);
   }
   return room_response(ctx, created->created ? 201 : 200, created->room, caller->user);
 }
@@ -87,13 +90,7 @@ Response list_rooms(ApiContext& ctx, Request& req) {
   // Every member the list shows, in one lookup.
   std::vector<std::string> ids;
   for (const auto& s : summaries) ids.insert(ids.end(), s.first_other_member_ids.begin(), s.first_other_member_ids.end());
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  std::map<std::string, chat::User, std::less<>> users;
-  for (auto& u : ctx.accounts.find_users(ids)) {
-    std::string id = u.id;
-    users.emplace(std::move(id), std::move(u));
-  }
+  const UsersById users = find_users_by_id(ctx.accounts, std::move(ids));
   boost::json::array list;
   list.reserve(summaries.size());
   for (const auto& s : summaries) list.push_back(room_summary_json(s, users));

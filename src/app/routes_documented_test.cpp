@@ -1,7 +1,7 @@
 // Every route the server knows is in docs/openapi.yaml, and every operation
 // the document describes is a route: the published contract and the code
 // can't drift apart silently. The routes come from api::all_routes on a
-// context composed as serve.cpp composes it (in-memory storage).
+// context composed as serve.cpp composes it (app::Services, in memory).
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -11,29 +11,11 @@
 #include <string>
 #include <utility>
 
-#include "api/notification_events.hpp"
-#include "api/request_auth.hpp"
-#include "api/room_events.hpp"
 #include "api/routes.hpp"
-#include "auth/argon2id_hasher.hpp"
-#include "auth/sodium_secret_source.hpp"
-#include "bus/local/local_event_bus.hpp"
-#include "chat/account_service.hpp"
-#include "chat/friend_service.hpp"
-#include "chat/messaging.hpp"
-#include "chat/notification_service.hpp"
-#include "chat/room_service.hpp"
-#include "chat/user_directory.hpp"
+#include "app/services.hpp"
+#include "chat/clock.hpp"
 #include "ops/health.hpp"
 #include "ops/metrics.hpp"
-#include "store/sqlite/database.hpp"
-#include "store/sqlite/sqlite_friend_store.hpp"
-#include "store/sqlite/sqlite_message_store.hpp"
-#include "store/sqlite/sqlite_notification_store.hpp"
-#include "store/sqlite/sqlite_room_store.hpp"
-#include "store/sqlite/sqlite_session_store.hpp"
-#include "store/sqlite/sqlite_user_store.hpp"
-#include "store/sqlite/sqlite_write_batch.hpp"
 
 namespace {
 
@@ -73,32 +55,13 @@ TEST(RoutesDocumented, EveryRouteIsInTheOpenApiDocumentAndTheOtherWayRound) {
   chat::UlidGenerator ids(clock);
   ops::Registry metrics;
   ops::Health health;
-  store::sqlite::Database db({":memory:"}, clock.now_ms());
-  store::sqlite::SqliteUserStore users(db);
-  store::sqlite::SqliteSessionStore sessions(db);
-  auth::Argon2idHasher hasher({8 << 20, 1});
-  auth::SodiumSecretSource secrets;
-  chat::LoginThrottle throttle({10, 100, 900'000});
-  chat::AccountService accounts(users, sessions, hasher, secrets, clock, ids, throttle, chat::AccountSettings{});
-  api::RequestAuth request_auth(accounts, secrets, false);
-  store::sqlite::SqliteRoomStore room_store(db);
-  store::sqlite::SqliteMessageStore message_store(db);
-  chat::RoomService rooms(room_store, users, clock, ids);
-  chat::Messaging messaging(message_store, clock, ids);
-  bus::local::LocalEventBus bus;
-  api::RoomEvents room_events(bus);
-  store::sqlite::SqliteWriteBatch write_batch(db);
-  chat::UserDirectory directory(users);
-  store::sqlite::SqliteNotificationStore notification_store(db);
-  api::NotificationEvents notification_events(bus);
-  chat::NotificationService notifications(notification_store, users, notification_events, clock, ids);
-  store::sqlite::SqliteFriendStore friend_store(db);
-  chat::FriendService friends(friend_store, users, notifications, write_batch, clock);
-  api::ApiContext ctx{accounts, request_auth, clock,     health, metrics,   1 << 20,      rooms,
-                      messaging, room_events, bus,       directory, friends, notifications, write_batch};
+  app::ServicesSettings settings;
+  settings.database = {":memory:"};
+  settings.argon2 = {8 << 20, 1};
+  app::Services services(settings, clock, ids, metrics, health);
 
   std::set<Operation> routed;
-  for (const auto& route : api::all_routes(ctx)) {
+  for (const auto& route : api::all_routes(services.context)) {
     std::string method = lower(api::to_string(route.method));
     if (method == "head") continue;  // Beast answers HEAD for every GET; not an operation of its own
     routed.emplace(method, route.pattern);

@@ -12,33 +12,14 @@
 #include <mutex>
 #include <thread>
 
-#include "api/request_auth.hpp"
 #include "api/chat_stomp_app.hpp"
-#include "api/notification_events.hpp"
-#include "api/room_events.hpp"
 #include "api/routes.hpp"
-#include "auth/argon2id_hasher.hpp"
-#include "auth/sodium_secret_source.hpp"
+#include "app/services.hpp"
 #include "base/worker_pool.hpp"
-#include "bus/local/local_event_bus.hpp"
-#include "chat/account_service.hpp"
-#include "chat/friend_service.hpp"
-#include "chat/messaging.hpp"
-#include "chat/notification_service.hpp"
-#include "chat/room_service.hpp"
-#include "chat/user_directory.hpp"
 #include "net/server.hpp"
 #include "ops/metrics.hpp"
 #include "stomp/broker/hub.hpp"
 #include "stomp/broker/session_context.hpp"
-#include "store/sqlite/database.hpp"
-#include "store/sqlite/sqlite_friend_store.hpp"
-#include "store/sqlite/sqlite_message_store.hpp"
-#include "store/sqlite/sqlite_notification_store.hpp"
-#include "store/sqlite/sqlite_room_store.hpp"
-#include "store/sqlite/sqlite_session_store.hpp"
-#include "store/sqlite/sqlite_user_store.hpp"
-#include "store/sqlite/sqlite_write_batch.hpp"
 
 namespace chattwo::app {
 namespace {
@@ -135,40 +116,20 @@ int serve(ops::Settings settings) {
   ops::Registry metrics;
   ops::Health health;
 
-  // Storage: one connection per worker, so a worker never waits for one.
-  store::sqlite::Database db({(fs::path(settings.data_dir) / "chattwo.db").string(), workers}, clock.now_ms());
-  store::sqlite::SqliteUserStore users(db);
-  store::sqlite::SqliteSessionStore sessions(db);
-  health.add_check("database", [&db] { return db.ping(); });
-
-  auth::Argon2idHasher hasher({settings.argon2_memlimit_bytes, settings.argon2_opslimit});
-  auth::SodiumSecretSource secrets;
-  chat::LoginThrottle throttle({settings.login_max_failures_per_email, settings.login_max_failures_per_address,
-                                settings.login_failure_window.count()});
-  chat::AccountService accounts(users, sessions, hasher, secrets, clock, ids, throttle, chat::AccountSettings{});
-  sessions.purge_expired(clock.now_ms());
-
-  const bool https = settings.public_url.starts_with("https://");
-  api::RequestAuth request_auth(accounts, secrets, https);
-  // Rooms and messages; their events go to this process's bus.
-  store::sqlite::SqliteRoomStore room_store(db);
-  store::sqlite::SqliteMessageStore message_store(db);
-  chat::RoomService rooms(room_store, users, clock, ids);
-  chat::SendRateLimiter send_limiter(settings.max_send_rate);
-  chat::Messaging messaging(message_store, clock, ids, &send_limiter);
-  bus::local::LocalEventBus bus;
-  api::RoomEvents room_events(bus);
-  store::sqlite::SqliteWriteBatch write_batch(db);
-  // Friends and notifications; a new notification goes live on the bus to
-  // its recipient's /user/queue/notifications.
-  chat::UserDirectory directory(users);
-  store::sqlite::SqliteNotificationStore notification_store(db);
-  api::NotificationEvents notification_events(bus);
-  chat::NotificationService notifications(notification_store, users, notification_events, clock, ids);
-  store::sqlite::SqliteFriendStore friend_store(db);
-  chat::FriendService friends(friend_store, users, notifications, write_batch, clock);
-  api::ApiContext ctx{accounts, request_auth, clock, health, metrics, settings.max_json_body_bytes,
-                      rooms, messaging, room_events, bus, directory, friends, notifications, write_batch};
+  // The domain on its embedded adapters. Storage: one connection per
+  // worker, so a worker never waits for one.
+  ServicesSettings services_settings;
+  services_settings.database = {(fs::path(settings.data_dir) / "chattwo.db").string(), workers};
+  services_settings.argon2 = {settings.argon2_memlimit_bytes, settings.argon2_opslimit};
+  services_settings.login_throttle = {settings.login_max_failures_per_email, settings.login_max_failures_per_address,
+                                      settings.login_failure_window.count()};
+  services_settings.max_send_rate = settings.max_send_rate;
+  services_settings.https = settings.public_url.starts_with("https://");
+  services_settings.max_json_body_bytes = settings.max_json_body_bytes;
+  Services services(services_settings, clock, ids, metrics, health);
+  services.sessions.purge_expired(clock.now_ms());
+  services.start();
+  api::ApiContext& ctx = services.context;
   net::Router main_router;
   for (auto& route : api::all_routes(ctx)) main_router.add(std::move(route));
   net::Router metrics_router;
@@ -192,8 +153,9 @@ int serve(ops::Settings settings) {
   base::WorkerPool hashing_pool(hashers, 256, "hash");
   // Real-time: STOMP over WebSocket. The hub takes this node's bus events
   // and fans them out to local subscribers.
-  stomp::broker::Hub hub(bus);
-  api::ChatStompApp stomp_app(accounts, rooms, messaging, room_events, write_batch);
+  stomp::broker::Hub hub(services.bus);
+  api::ChatStompApp stomp_app(services.accounts, services.rooms, services.messaging, services.room_events,
+                              services.write_batch);
   stomp::broker::SessionLimits stomp_limits;
   stomp_limits.heartbeat = settings.stomp_heartbeat;
   stomp::broker::SessionContext stomp_ctx{hub, stomp_app, pool, metrics, stomp_limits};
@@ -215,7 +177,7 @@ int serve(ops::Settings settings) {
                net_threads, workers, settings.data_dir);
 
   // Expired sessions are refused on sight; this only reclaims their rows.
-  SessionJanitor janitor(sessions, pool, clock);
+  SessionJanitor janitor(services.sessions, pool, clock);
   server.run();
   janitor.stop();
   // Connections are gone: nobody waits for queued work any more. Running

@@ -56,4 +56,10 @@ struct RoomSummary {
   std::int64_t last_activity_at_ms = 0;               // the list's order, newest first
 };
 
+/// One member's view of a room: what their room list shows for it.
+struct MemberSummary {
+  std::string user_id;
+  RoomSummary summary;
+};
+
 }  // namespace chattwo::chat

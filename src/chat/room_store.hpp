@@ -48,6 +48,13 @@ class RoomStore {
   /// sees it (RoomSummary), from one consistent read. Cost grows with the
   /// number of rooms, not with their histories.
   virtual std::vector<RoomSummary> summaries_for(std::string_view user_id) = 0;
+  /// The room as each of its members sees it (for each, what summaries_for
+  /// gives them for this room), from one consistent read; only those of
+  /// `user_ids` who are members when it is not empty. Empty for no such
+  /// room. Cost grows with the members, not with the history: this is what
+  /// keeps open room lists current after every change.
+  virtual std::vector<MemberSummary> member_summaries(std::string_view room_id,
+                                                      const std::vector<std::string>& user_ids) = 0;
 
   /// In one transaction: appends `system_draft` as the room's next seq
   /// (MessageStore::append's rules for a message without sender), then adds

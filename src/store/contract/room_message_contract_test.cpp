@@ -437,6 +437,51 @@ TEST_P(RoomMessageContract, RoomListIsNewestActivityFirstWithUnreadAndLastMessag
   EXPECT_EQ(carols[0].first_other_member_ids, (std::vector<std::string>{"alice", "bob", "dave"}));
 }
 
+// What keeps open room lists current: each member's view of one room is
+// exactly the entry their own room list has for it.
+TEST_P(RoomMessageContract, MemberSummariesAreEachMembersRoomListEntry) {
+  insert_group("busy", {"alice", "bob", "carol", "dave"});
+  ASSERT_TRUE(messages().append(text("b1", "busy", "carol", "c1")));
+  Message system;
+  system.id = "bs";
+  system.room_id = "busy";
+  system.type = MessageType::system;
+  system.text = "carol renamed the room";
+  system.created_at_ms = kT0 + 2;
+  ASSERT_TRUE(messages().append(system));
+  ASSERT_TRUE(messages().append(text("b3", "busy", "bob", "c3", "마지막 🙂")));
+  ASSERT_TRUE(messages().mark_read("busy", "dave", 1));
+
+  auto views = rooms().member_summaries("busy", {});
+  ASSERT_EQ(views.size(), 4u);
+  for (const auto& view : views) {
+    SCOPED_TRACE(view.user_id);
+    auto list = rooms().summaries_for(view.user_id);
+    ASSERT_EQ(list.size(), 1u);
+    const auto& expected = list[0];
+    EXPECT_EQ(view.summary.id, expected.id);
+    EXPECT_EQ(view.summary.name, expected.name);
+    EXPECT_EQ(view.summary.member_count, expected.member_count);
+    EXPECT_EQ(view.summary.first_other_member_ids, expected.first_other_member_ids);
+    EXPECT_EQ(view.summary.unread_count, expected.unread_count);
+    EXPECT_EQ(view.summary.last_activity_at_ms, expected.last_activity_at_ms);
+    ASSERT_TRUE(view.summary.last_message);
+    EXPECT_EQ(view.summary.last_message->id, "b3");
+    EXPECT_EQ(view.summary.last_message->unread_count, expected.last_message->unread_count);
+  }
+  EXPECT_EQ(views[0].user_id, "alice");  // join order
+  EXPECT_EQ(views[0].summary.unread_count, 2);  // carol's and bob's, not the system message
+  EXPECT_EQ(views[3].user_id, "dave");
+  EXPECT_EQ(views[3].summary.unread_count, 1);  // bob's; read through carol's
+
+  auto some = rooms().member_summaries("busy", {"dave", "nobody", "bob"});
+  ASSERT_EQ(some.size(), 2u);
+  EXPECT_EQ(some[0].user_id, "bob");
+  EXPECT_EQ(some[0].summary.unread_count, 0);
+  EXPECT_EQ(some[1].user_id, "dave");
+  EXPECT_TRUE(rooms().member_summaries("nowhere", {}).empty());
+}
+
 TEST_P(RoomMessageContract, UsersAreFoundManyAtOnce) {
   auto found = users().find_by_ids({"carol", "alice", "ghost", "alice"});
   std::vector<std::string> ids;

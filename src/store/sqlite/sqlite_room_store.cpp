@@ -197,6 +197,78 @@ std::vector<chat::RoomSummary> SqliteRoomStore::summaries_for(std::string_view u
   return out;
 }
 
+// One room for many readers: the room, its members and its newest message
+// are the same for all; what differs (the others shown, the badge) is
+// worked out here from the members' marks and the few system seqs.
+std::vector<chat::MemberSummary> SqliteRoomStore::member_summaries(std::string_view room_id,
+                                                                   const std::vector<std::string>& user_ids) {
+  auto lease = db_.acquire();
+  Connection& conn = *lease;
+  ReadTransaction snapshot(conn);
+
+  chat::RoomSummary room;
+  std::int64_t last_seq = 0;
+  {
+    Statement q = conn.prepare("SELECT id, kind, name, last_seq, last_activity_at FROM rooms WHERE id = ?1");
+    q.bind(1, room_id);
+    if (!q.step()) return {};
+    room.id = q.text(0);
+    room.kind = q.text(1) == "direct" ? chat::RoomKind::direct : chat::RoomKind::group;
+    room.name = q.text(2);
+    last_seq = q.integer(3);
+    room.last_activity_at_ms = q.integer(4);
+  }
+  struct Member {
+    std::string id;
+    std::int64_t last_read_seq;
+  };
+  std::vector<Member> members;  // in join order
+  {
+    Statement q = conn.prepare("SELECT user_id, last_read_seq FROM room_members m WHERE room_id = ?1" +
+                               std::string(kMemberOrder));
+    q.bind(1, room_id);
+    while (q.step()) members.push_back({q.text(0), q.integer(1)});
+  }
+  room.member_count = static_cast<std::int64_t>(members.size());
+  if (last_seq > 0) {
+    Statement q = conn.prepare("SELECT " + std::string(kMessageColumns) + " FROM messages WHERE room_id = ?1 AND seq = ?2");
+    q.bind(1, room_id).bind(2, last_seq);
+    if (q.step()) room.last_message = read_message(q);
+    if (room.last_message && room.last_message->type != chat::MessageType::system) {
+      room.last_message->unread_count = std::count_if(
+          members.begin(), members.end(), [&](const Member& m) { return m.last_read_seq < last_seq; });
+    }
+  }
+
+  auto wanted = [&](const std::string& id) {
+    return user_ids.empty() || std::find(user_ids.begin(), user_ids.end(), id) != user_ids.end();
+  };
+  std::int64_t lowest_mark = last_seq;
+  for (const auto& m : members) {
+    if (wanted(m.id)) lowest_mark = std::min(lowest_mark, m.last_read_seq);
+  }
+  std::vector<std::int64_t> system_seqs;  // ascending, after the lowest mark wanted
+  {
+    Statement q = conn.prepare("SELECT seq FROM messages WHERE room_id = ?1 AND type = 'system' AND seq > ?2 ORDER BY seq");
+    q.bind(1, room_id).bind(2, lowest_mark);
+    while (q.step()) system_seqs.push_back(q.integer(0));
+  }
+
+  std::vector<chat::MemberSummary> out;
+  for (const auto& member : members) {
+    if (!wanted(member.id)) continue;
+    chat::MemberSummary view{member.id, room};
+    for (const auto& other : members) {
+      if (view.summary.first_other_member_ids.size() == 4) break;
+      if (other.id != member.id) view.summary.first_other_member_ids.push_back(other.id);
+    }
+    const auto systems_after = system_seqs.end() - std::upper_bound(system_seqs.begin(), system_seqs.end(), member.last_read_seq);
+    view.summary.unread_count = std::max<std::int64_t>(0, last_seq - member.last_read_seq - systems_after);
+    out.push_back(std::move(view));
+  }
+  return out;
+}
+
 chat::Result<chat::MembersAdded> SqliteRoomStore::add_members(std::string_view room_id,
                                                               const std::vector<std::string>& user_ids,
                                                               const chat::Message& system_draft, std::int64_t now_ms) {

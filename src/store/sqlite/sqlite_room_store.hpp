@@ -14,6 +14,8 @@ class SqliteRoomStore final : public chat::RoomStore {
   std::optional<chat::Room> find_direct(std::string_view user_a, std::string_view user_b) override;
   bool is_member(std::string_view room_id, std::string_view user_id) override;
   std::vector<chat::RoomSummary> summaries_for(std::string_view user_id) override;
+  std::vector<chat::MemberSummary> member_summaries(std::string_view room_id,
+                                                    const std::vector<std::string>& user_ids) override;
   chat::Result<chat::MembersAdded> add_members(std::string_view room_id, const std::vector<std::string>& user_ids,
                                                const chat::Message& system_draft, std::int64_t now_ms) override;
   chat::Result<chat::MemberLeft> remove_member(std::string_view room_id, std::string_view user_id,

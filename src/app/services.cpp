@@ -1,0 +1,35 @@
+#include "app/services.hpp"
+
+namespace chattwo::app {
+
+Services::Services(const ServicesSettings& settings, chat::Clock& clock, chat::IdGenerator& ids,
+                   ops::Registry& metrics, ops::Health& health)
+    : db(settings.database, clock.now_ms()),
+      users(db),
+      sessions(db),
+      hasher(settings.argon2),
+      throttle(settings.login_throttle),
+      accounts(users, sessions, hasher, secrets, clock, ids, throttle, chat::AccountSettings{}),
+      request_auth(accounts, secrets, settings.https),
+      room_store(db),
+      message_store(db),
+      write_batch(db),
+      rooms(room_store, users, clock, ids),
+      send_limiter(settings.max_send_rate),
+      messaging(message_store, clock, ids, &send_limiter),
+      room_list_events(bus, accounts),
+      room_lists(room_store, room_list_events, settings.room_list_window),
+      room_events(bus, &room_lists),
+      directory(users),
+      notification_store(db),
+      notification_events(bus),
+      notifications(notification_store, users, notification_events, clock, ids),
+      friend_store(db),
+      friends(friend_store, users, notifications, write_batch, clock),
+      context{accounts,    request_auth, clock,   health,        metrics,    settings.max_json_body_bytes,
+              rooms,       messaging,    room_events, bus,       directory,  friends,
+              notifications, write_batch} {
+  health.add_check("database", [this] { return db.ping(); });
+}
+
+}  // namespace chattwo::app

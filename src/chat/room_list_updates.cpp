@@ -1,0 +1,83 @@
+#include "chat/room_list_updates.hpp"
+
+#include <utility>
+#include <vector>
+
+namespace chattwo::chat {
+
+RoomListUpdates::RoomListUpdates(RoomStore& rooms, RoomListSink& sink, std::chrono::milliseconds window)
+    : rooms_(rooms), sink_(sink), window_(window) {}
+
+RoomListUpdates::~RoomListUpdates() {
+  if (thread_.joinable()) {
+    thread_.request_stop();
+    thread_.join();
+  }
+}
+
+void RoomListUpdates::room_changed(std::string_view room_id) {
+  {
+    std::lock_guard lock(mutex_);
+    rooms_pending_.emplace(room_id);
+  }
+  wake_.notify_one();
+}
+
+void RoomListUpdates::member_changed(std::string_view room_id, std::string_view user_id) {
+  {
+    std::lock_guard lock(mutex_);
+    members_pending_[std::string(room_id)].emplace(user_id);
+  }
+  wake_.notify_one();
+}
+
+void RoomListUpdates::start() {
+  thread_ = std::jthread([this](std::stop_token stop) { run(std::move(stop)); });
+}
+
+std::size_t RoomListUpdates::flush() {
+  std::lock_guard flushing(flush_mutex_);
+  std::unordered_set<std::string> rooms;
+  std::unordered_map<std::string, std::set<std::string>> members;
+  {
+    std::lock_guard lock(mutex_);
+    rooms.swap(rooms_pending_);
+    members.swap(members_pending_);
+  }
+  std::size_t sent = 0;
+  auto send = [&](const std::string& room_id, const std::vector<std::string>& only) {
+    auto views = rooms_.member_summaries(room_id, only);
+    if (views.empty()) return;  // the room is gone, or they left it
+    sent += views.size();
+    sink_.views_changed(views);
+  };
+  for (const auto& room_id : rooms) send(room_id, {});
+  for (const auto& [room_id, users] : members) {
+    if (rooms.contains(room_id)) continue;  // every member's view went out already
+    send(room_id, std::vector<std::string>(users.begin(), users.end()));
+  }
+  return sent;
+}
+
+void RoomListUpdates::run(std::stop_token stop) {
+  while (!stop.stop_requested()) {
+    {
+      std::unique_lock lock(mutex_);
+      if (!wake_.wait(lock, stop, [&] { return !rooms_pending_.empty() || !members_pending_.empty(); })) return;
+    }
+    // Let the window's other changes arrive: they go out in the same flush.
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait_for(lock, stop, window_, [] { return false; });
+      if (stop.stop_requested()) return;
+    }
+    try {
+      flush();
+    } catch (...) {
+      // A failed read (e.g. the database busy past its timeout) loses this
+      // round's views, not the thread: the next change sends fresh ones.
+    }
+  }
+}
+
+}  // namespace chattwo::chat
