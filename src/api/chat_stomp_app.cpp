@@ -52,51 +52,79 @@ chat::Result<std::string> ChatStompApp::subscription_topic(const StompUser& user
 
 std::vector<std::optional<std::string>> ChatStompApp::send_batch(const StompUser& user,
                                                                  const std::vector<SendItem>& items) {
-  std::vector<std::optional<std::string>> results(items.size());
-  std::vector<Effect> effects(items.size());
+  std::vector<Work> work(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) prepare(user, items[i], work[i]);
   batch_.run(
       [&] {
-        for (std::size_t i = 0; i < items.size(); ++i) {
-          results[i] = perform(user, items[i].destination, items[i].body, items[i].receipt, effects[i]);
-        }
+        for (auto& w : work) store(user, w);
       },
       [&] {
         // Committed: only now may anyone see these messages; and published
         // in commit order, so every room's events go out in seq order. All
         // at once, so each subscriber gets the batch in one write.
         RoomEvents::Batch events(events_);
-        for (const auto& effect : effects) {
-          if (effect.created) events.message_created(*effect.created);
-          if (effect.read) events.read_moved(*effect.read);
+        for (const auto& w : work) {
+          if (w.created) events.message_created(*w.created);
+          if (w.moved) events.read_moved(*w.moved);
         }
         events.publish();
       });
+  std::vector<std::optional<std::string>> results;
+  results.reserve(work.size());
+  for (auto& w : work) results.push_back(std::move(w.error));
   return results;
 }
 
-std::optional<std::string> ChatStompApp::perform(const StompUser& user, std::string_view destination,
-                                                 std::string_view body, std::string_view receipt, Effect& effect) {
-  auto object = parse_body(body);
-  if (!object) return error_body(object.error(), receipt, {});
-
-  if (auto room = room_of(destination, "/app/rooms.", ".messages")) {
+void ChatStompApp::prepare(const StompUser& user, const SendItem& item, Work& work) {
+  work.receipt = item.receipt;
+  auto object = parse_body(item.body);
+  if (!object) {
+    work.error = error_body(object.error(), work.receipt, {});
+    return;
+  }
+  if (auto room = room_of(item.destination, "/app/rooms.", ".messages")) {
     auto request = parse_send_request(*object);
-    const std::string client_msg_id = request ? request->client_msg_id : std::string();
-    if (!request) return error_body(request.error(), receipt, client_msg_id);
-    auto sent = messaging_.send(user.user_id, *room, *request);
-    if (!sent) return error_body(sent.error(), receipt, client_msg_id);
-    if (sent->created) effect.created = std::move(sent->message);
-    return std::nullopt;
+    if (request) work.client_msg_id = request->client_msg_id;
+    if (!request) {
+      work.error = error_body(request.error(), work.receipt, {});
+      return;
+    }
+    auto draft = messaging_.draft(user.user_id, *room, *request);
+    if (!draft) {
+      work.error = error_body(draft.error(), work.receipt, work.client_msg_id);
+      return;
+    }
+    work.draft = std::move(*draft);
+    return;
   }
-  if (auto room = room_of(destination, "/app/rooms.", ".read")) {
+  if (auto room = room_of(item.destination, "/app/rooms.", ".read")) {
     auto seq = parse_read_seq(*object);
-    if (!seq) return error_body(seq.error(), receipt, {});
-    auto mark = messaging_.mark_read(user.user_id, *room, *seq);
-    if (!mark) return error_body(mark.error(), receipt, {});
-    if (mark->moved) effect.read = std::move(*mark);
-    return std::nullopt;
+    if (!seq) {
+      work.error = error_body(seq.error(), work.receipt, {});
+      return;
+    }
+    work.read.emplace(std::string(*room), *seq);
+    return;
   }
-  return error_body(chat::Error::not_found("no such destination: " + std::string(destination)), receipt, {});
+  work.error = error_body(chat::Error::not_found("no such destination: " + std::string(item.destination)), work.receipt, {});
+}
+
+void ChatStompApp::store(const StompUser& user, Work& work) {
+  if (work.draft) {
+    auto sent = messaging_.append(*work.draft);
+    if (!sent) {
+      work.error = error_body(sent.error(), work.receipt, work.client_msg_id);
+    } else if (sent->created) {
+      work.created = std::move(sent->message);
+    }
+  } else if (work.read) {
+    auto mark = messaging_.mark_read(user.user_id, work.read->first, work.read->second);
+    if (!mark) {
+      work.error = error_body(mark.error(), work.receipt, {});
+    } else if (mark->moved) {
+      work.moved = std::move(*mark);
+    }
+  }
 }
 
 std::string ChatStompApp::subscribe_error(const chat::Error& error, std::string_view destination) {

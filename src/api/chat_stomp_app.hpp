@@ -25,13 +25,21 @@ class ChatStompApp final : public StompApp {
   std::string subscribe_error(const chat::Error& error, std::string_view destination) override;
 
  private:
-  /// What a SEND changed, to publish once its transaction has committed.
-  struct Effect {
+  /// One SEND on its way: checked and drafted before the batch (in
+  /// parallel with other connections' workers), stored inside it (serial:
+  /// the group commit's leader runs it), published after the commit.
+  struct Work {
+    std::string_view receipt;
+    std::string client_msg_id;
+    std::optional<chat::Message> draft;                        // a message to store
+    std::optional<std::pair<std::string, std::int64_t>> read;  // a read mark to move: room, seq
+    std::optional<std::string> error;                          // the /user/queue/errors body, if refused
+    // What the commit changed, to publish once it is durable.
     std::optional<chat::Message> created;
-    std::optional<chat::ReadMark> read;
+    std::optional<chat::ReadMark> moved;
   };
-  std::optional<std::string> perform(const StompUser& user, std::string_view destination, std::string_view body,
-                                     std::string_view receipt, Effect& effect);
+  void prepare(const StompUser& user, const SendItem& item, Work& work);
+  void store(const StompUser& user, Work& work);
 
   chat::AccountService& accounts_;
   chat::RoomService& rooms_;

@@ -30,6 +30,15 @@ Services::Services(const ServicesSettings& settings, chat::Clock& clock, chat::I
               rooms,       messaging,    room_events, bus,       directory,  friends,
               notifications, write_batch} {
   health.add_check("database", [this] { return db.ping(); });
+  auto& commits = metrics.counter("chattwo_db_commits_total", "Group commits (transactions) of the database's writer.");
+  auto& writes = metrics.counter("chattwo_db_committed_writes_total", "Writes carried by those commits.");
+  auto& busy = metrics.counter("chattwo_db_writer_busy_microseconds_total",
+                               "Time the single writer spent in batches; its rate is the writer's utilisation.");
+  metrics.sample([this, &commits, &writes, &busy] {
+    commits.advance_to(db.batches());
+    writes.advance_to(db.batched_writes());
+    busy.advance_to(db.batch_nanoseconds() / 1000);
+  });
 }
 
 }  // namespace chattwo::app

@@ -16,6 +16,12 @@ Messaging::Messaging(MessageStore& messages, Clock& clock, IdGenerator& ids, Sen
     : messages_(messages), clock_(clock), ids_(ids), limiter_(limiter) {}
 
 Result<Sent> Messaging::send(std::string_view caller_id, std::string_view room_id, const SendRequest& request) {
+  auto drafted = draft(caller_id, room_id, request);
+  if (!drafted) return fail(std::move(drafted).error());
+  return append(*drafted);
+}
+
+Result<Message> Messaging::draft(std::string_view caller_id, std::string_view room_id, const SendRequest& request) {
   // Body checks first: they need no storage and tell an outsider nothing
   // about the room. Membership is checked by the store inside the append,
   // so a member who leaves meanwhile can't slip a message in.
@@ -31,14 +37,18 @@ Result<Sent> Messaging::send(std::string_view caller_id, std::string_view room_i
     return fail(std::move(e));
   }
 
-  Message draft;
-  draft.id = ids_.next_id();
-  draft.room_id = std::string(room_id);
-  draft.sender_id = std::string(caller_id);
-  draft.type = MessageType::text;
-  draft.text = request.text;
-  draft.client_msg_id = request.client_msg_id;
-  draft.created_at_ms = clock_.now_ms();
+  Message message;
+  message.id = ids_.next_id();
+  message.room_id = std::string(room_id);
+  message.sender_id = std::string(caller_id);
+  message.type = MessageType::text;
+  message.text = request.text;
+  message.client_msg_id = request.client_msg_id;
+  message.created_at_ms = clock_.now_ms();
+  return message;
+}
+
+Result<Sent> Messaging::append(const Message& draft) {
   auto appended = messages_.append(draft);
   if (!appended) {
     if (appended.error().code == Code::not_found) return fail(no_such_room());

@@ -43,6 +43,15 @@ class Messaging {
   /// clientMsgId returns the original message with created = false.
   Result<Sent> send(std::string_view caller_id, std::string_view room_id, const SendRequest& request);
 
+  /// send() in two steps, for a caller that stores many messages in one
+  /// WriteBatch: draft() does the checks and makes the message (id, time)
+  /// without storage — run it before the batch, in parallel with other
+  /// workers; append() stores a draft — the only part that must run inside
+  /// the batch, whose commits are serial. draft() has send()'s validation
+  /// and rate-limit errors, append() its storage ones.
+  Result<Message> draft(std::string_view caller_id, std::string_view room_id, const SendRequest& request);
+  Result<Sent> append(const Message& draft);
+
   /// Moves the caller's read mark to `seq` (clamped to the room's last seq),
   /// only ever forward: a lower seq is a no-op with moved = false.
   /// Code::not_found when the caller is not a member; Code::validation for

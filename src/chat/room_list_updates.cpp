@@ -15,20 +15,26 @@ RoomListUpdates::~RoomListUpdates() {
   }
 }
 
+// Only the first change of a quiet period wakes the thread: on a busy
+// server that is one wake per window, not a futex call per message.
 void RoomListUpdates::room_changed(std::string_view room_id) {
+  bool first = false;
   {
     std::lock_guard lock(mutex_);
-    rooms_pending_.emplace(room_id);
+    first = rooms_pending_.empty() && members_pending_.empty();
+    if (auto it = rooms_pending_.find(room_id); it == rooms_pending_.end()) rooms_pending_.emplace(room_id);
   }
-  wake_.notify_one();
+  if (first) wake_.notify_one();
 }
 
 void RoomListUpdates::member_changed(std::string_view room_id, std::string_view user_id) {
+  bool first = false;
   {
     std::lock_guard lock(mutex_);
+    first = rooms_pending_.empty() && members_pending_.empty();
     members_pending_[std::string(room_id)].emplace(user_id);
   }
-  wake_.notify_one();
+  if (first) wake_.notify_one();
 }
 
 void RoomListUpdates::start() {
@@ -37,7 +43,7 @@ void RoomListUpdates::start() {
 
 std::size_t RoomListUpdates::flush() {
   std::lock_guard flushing(flush_mutex_);
-  std::unordered_set<std::string> rooms;
+  std::unordered_set<std::string, Hash, std::equal_to<>> rooms;
   std::unordered_map<std::string, std::set<std::string>> members;
   {
     std::lock_guard lock(mutex_);

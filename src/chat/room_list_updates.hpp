@@ -59,7 +59,10 @@ class RoomListUpdates {
 
   std::mutex mutex_;
   std::condition_variable_any wake_;
-  std::unordered_set<std::string> rooms_pending_;                                    // every member's view
+  struct Hash : std::hash<std::string_view> {
+    using is_transparent = void;
+  };
+  std::unordered_set<std::string, Hash, std::equal_to<>> rooms_pending_;  // every member's view (lookup without a copy)
   std::unordered_map<std::string, std::set<std::string>> members_pending_;           // room -> some members' views
   std::mutex flush_mutex_;  // one flush at a time, so a room's views go out in order
   std::jthread thread_;

@@ -115,7 +115,18 @@ Histogram& Registry::histogram(const std::string& name, const std::string& help,
                        [&] { return std::make_unique<Histogram>(bounds); });
 }
 
+void Registry::sample(std::function<void()> hook) {
+  std::unique_lock lock(mutex_);
+  samplers_.push_back(std::move(hook));
+}
+
 std::string Registry::render() const {
+  std::vector<std::function<void()>> samplers;
+  {
+    std::shared_lock lock(mutex_);
+    samplers = samplers_;
+  }
+  for (const auto& hook : samplers) hook();  // outside the lock: hooks update metrics
   std::shared_lock lock(mutex_);
   std::string out;
   for (const auto& [name, f] : families_) {

@@ -4,6 +4,7 @@
 // prometheus-cpp, and this is all of it that ChatTwo needs.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <shared_mutex>
@@ -19,6 +20,13 @@ class Counter {
  public:
   void inc(std::uint64_t n = 1) { value_.fetch_add(n, std::memory_order_relaxed); }
   std::uint64_t value() const { return value_.load(std::memory_order_relaxed); }
+  /// For a total kept elsewhere (copied in by a Registry::sample hook):
+  /// moves up to `total`, never down.
+  void advance_to(std::uint64_t total) {
+    std::uint64_t v = value_.load(std::memory_order_relaxed);
+    while (v < total && !value_.compare_exchange_weak(v, total, std::memory_order_relaxed)) {
+    }
+  }
 
  private:
   std::atomic<std::uint64_t> value_{0};
@@ -67,6 +75,11 @@ class Registry {
   Histogram& histogram(const std::string& name, const std::string& help, const Labels& labels,
                        const std::vector<double>& bounds);
 
+  /// Runs `hook` at the start of every render(): for figures another
+  /// component keeps (e.g. the database's commit counts), copied into
+  /// metrics only when someone looks.
+  void sample(std::function<void()> hook);
+
   /// The text exposition format, families sorted by name.
   std::string render() const;
 
@@ -83,6 +96,7 @@ class Registry {
 
   mutable std::shared_mutex mutex_;
   std::map<std::string, Family> families_;
+  std::vector<std::function<void()>> samplers_;  // set up before serving, then only read
 };
 
 }  // namespace chattwo::ops

@@ -1,5 +1,6 @@
 #include "store/sqlite/append_message.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "store/sqlite/message_rows.hpp"
@@ -20,8 +21,9 @@ chat::Result<chat::Appended> append_message(Connection& conn, const chat::Messag
   // A retry finds its original under the same write lock that any
   // concurrent first attempt holds, so the two can't both insert.
   if (draft.sender_id && draft.client_msg_id) {
-    Statement q = conn.prepare("SELECT " + std::string(kMessageColumns) +
-                               " FROM messages WHERE sender_id = ?1 AND client_msg_id = ?2");
+    static const std::string kFindRetry =
+        "SELECT " + std::string(kMessageColumns) + " FROM messages WHERE sender_id = ?1 AND client_msg_id = ?2";
+    Statement q = conn.prepare(kFindRetry);
     q.bind(1, draft.sender_id).bind(2, draft.client_msg_id);
     if (q.step()) {
       chat::Message original = read_message(q);
@@ -36,16 +38,21 @@ chat::Result<chat::Appended> append_message(Connection& conn, const chat::Messag
   // Take the next seq, and for a sender only as a member: the membership
   // check and the counter are one statement, so nobody who has left can
   // still post.
+  // The member count comes along: a new message is unread by every member
+  // but its sender, whose mark moves to it below (every mark is at most the
+  // old last_seq), so no count of the marks is needed.
   std::int64_t seq = 0;
+  std::int64_t members = 0;
   {
     Statement next = conn.prepare(
         "UPDATE rooms SET last_seq = last_seq + 1, last_activity_at = max(last_activity_at, ?2)"
         " WHERE id = ?1 AND (?3 IS NULL OR EXISTS"
         " (SELECT 1 FROM room_members WHERE room_id = ?1 AND user_id = ?3))"
-        " RETURNING last_seq");
+        " RETURNING last_seq, (SELECT COUNT(*) FROM room_members WHERE room_id = ?1)");
     next.bind(1, draft.room_id).bind(2, draft.created_at_ms).bind(3, draft.sender_id);
     if (!next.step()) return chat::fail(chat::Error::not_found("no such room, or the sender is not a member"));
     seq = next.integer(0);
+    members = next.integer(1);
     next.run();
   }
 
@@ -66,7 +73,7 @@ chat::Result<chat::Appended> append_message(Connection& conn, const chat::Messag
 
   chat::Message stored = draft;
   stored.seq = seq;
-  stored.unread_count = unread_count_on(conn, stored);
+  stored.unread_count = draft.type == chat::MessageType::system ? 0 : std::max<std::int64_t>(0, members - 1);
   return chat::Appended{std::move(stored), true};
 }
 

@@ -4,7 +4,8 @@
 
 namespace chattwo::store::sqlite {
 
-Checkpointer::Checkpointer(const std::string& path, int wal_pages_threshold) : threshold_(wal_pages_threshold) {
+Checkpointer::Checkpointer(const std::string& path, int wal_pages_threshold, int restart_pages)
+    : threshold_(wal_pages_threshold), restart_pages_(restart_pages) {
   const int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string why = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
@@ -20,6 +21,11 @@ Checkpointer::Checkpointer(const std::string& path, int wal_pages_threshold) : t
     sqlite3_close(db_);
     throw std::runtime_error("cannot read database " + path + " for checkpoints: " + why);
   }
+  // RESTART waits (through this handler) for the writer's lock and then,
+  // holding it, for readers still on the old WAL: both are short (a batch,
+  // a page of history). It gives up after this long rather than stall the
+  // writers behind a slow reader, and tries again on the next request.
+  sqlite3_busy_timeout(db_, 100);
   thread_ = std::thread([this] { run(); });
 }
 
@@ -72,6 +78,14 @@ void Checkpointer::run() {
         copied > 0) {
       checkpoints_.fetch_add(1, std::memory_order_relaxed);
       pages_copied_.fetch_add(static_cast<std::uint64_t>(copied), std::memory_order_relaxed);
+    }
+    if (wal_pages > restart_pages_) {
+      // Most of it is copied now: the rest is quick, and the WAL starts over.
+      int restart_copied = 0;
+      if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_RESTART, &wal_pages, &restart_copied) == SQLITE_OK) {
+        restarts_.fetch_add(1, std::memory_order_relaxed);
+        pages_copied_.fetch_add(static_cast<std::uint64_t>(restart_copied), std::memory_order_relaxed);
+      }
     }
     lock.lock();
   }

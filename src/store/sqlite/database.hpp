@@ -28,6 +28,10 @@ struct DatabaseSettings {
   // How long a writer waits for another's transaction (ms). Writes are short;
   // waiting this long means something is stuck, and the request fails.
   int busy_timeout_ms = 5000;
+  // WAL checkpoints (see Checkpointer): from this many pages of WAL, off the
+  // commit path; past the second, the WAL is made to start over.
+  int checkpoint_pages = 4000;      // 16 MiB: a hot page is copied back once per 16 MiB, not per 4
+  int wal_restart_pages = 16000;    // 64 MiB, as journal_size_limit
 };
 
 /// One SQLite connection with its cache of prepared statements. Used by one
@@ -52,7 +56,10 @@ class Connection {
     sqlite3_stmt* stmt;
     bool in_use;
   };
-  std::unordered_map<std::string, Cached> cache_;
+  struct SqlHash : std::hash<std::string_view> {
+    using is_transparent = void;
+  };
+  std::unordered_map<std::string, Cached, SqlHash, std::equal_to<>> cache_;  // found by string_view: no copy per prepare
 };
 
 /// Owns the connections. Thread-safe; every method may block.
@@ -99,6 +106,13 @@ class Database {
   /// ignored for a write nested in a batch (the batch's own runs instead).
   void write(const std::function<void(Connection&)>& fn, const std::function<void()>& after_commit);
 
+  /// write() for a step of a batch that makes no change before it can
+  /// fail with a returned error (it checks first, then writes): inside a
+  /// batch it runs without a savepoint of its own (two statements fewer per
+  /// message); an exception from it then fails its whole batch job, as
+  /// one from the job itself would. Outside a batch, exactly write().
+  void write_unguarded(const std::function<void(Connection&)>& fn);
+
   /// Runs `fn` as one write: calls to write() that `fn` makes on this thread
   /// run at once inside this write's transaction, each in a savepoint of its
   /// own, and all commit together when `fn` returns (group-committed with
@@ -110,9 +124,14 @@ class Database {
   /// Commits so far, and writes they carried (for metrics and benchmarks).
   std::uint64_t batches() const { return batches_.load(); }
   std::uint64_t batched_writes() const { return batched_writes_.load(); }
+  /// Nanoseconds group-commit leaders spent running batches (their jobs,
+  /// the commit and the after-commit steps): writes are serial, so this
+  /// over wall time is how busy the one writer is.
+  std::uint64_t batch_nanoseconds() const { return batch_ns_.load(); }
   /// WAL checkpoints done by the background checkpointer (0 for ":memory:").
   std::uint64_t checkpoints() const { return checkpointer_ ? checkpointer_->checkpoints() : 0; }
   std::uint64_t pages_checkpointed() const { return checkpointer_ ? checkpointer_->pages_copied() : 0; }
+  std::uint64_t wal_restarts() const { return checkpointer_ ? checkpointer_->restarts() : 0; }
 
   /// True when a trivial query succeeds (for /readyz).
   bool ping();
@@ -137,6 +156,7 @@ class Database {
   bool leader_active_ = false;
   std::atomic<std::uint64_t> batches_{0};
   std::atomic<std::uint64_t> batched_writes_{0};
+  std::atomic<std::uint64_t> batch_ns_{0};
   // Declared before the connections: destroyed after them, its connection
   // is the last one closed (which folds the WAL back into the file).
   std::unique_ptr<Checkpointer> checkpointer_;

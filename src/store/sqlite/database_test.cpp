@@ -146,6 +146,41 @@ TEST(Database, WalIsCheckpointedOffTheCommitPath) {
   std::filesystem::remove_all(dir);
 }
 
+// Under a steady load PASSIVE checkpoints alone never let the WAL start
+// over; a reader holding an old snapshot stands in for that load here.
+TEST(Database, WalStartsOverOnceItIsPastTheRestartSize) {
+  const auto dir = std::filesystem::temp_directory_path() / ("chattwo-restart-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto path = (dir / "t.db").string();
+  {
+    DatabaseSettings settings{path, 2};
+    settings.checkpoint_pages = 50;
+    settings.wal_restart_pages = 200;
+    Database db(settings, 0);
+    db.write([](Connection& c) { c.prepare("CREATE TABLE blobs (b BLOB NOT NULL)").run(); });
+    {
+      auto reader = db.acquire();
+      reader->prepare("BEGIN").run();
+      Statement pin = reader->prepare("SELECT COUNT(*) FROM blobs");
+      pin.step();  // the snapshot is taken: no checkpoint may pass it
+      for (int i = 0; i < 300; ++i) {
+        db.write([](Connection& c) { c.prepare("INSERT INTO blobs VALUES (zeroblob(3000))").run(); });
+      }
+      EXPECT_EQ(db.wal_restarts(), 0u);  // a RESTART can't finish past the reader
+      pin.run();
+      reader->prepare("COMMIT").run();
+    }
+    // Reader gone: the next checkpoint copies the rest and restarts the WAL.
+    // (Writes go on until it has, with a cap so a broken one fails.)
+    for (int i = 0; i < 20000 && db.wal_restarts() == 0; ++i) {
+      db.write([](Connection& c) { c.prepare("INSERT INTO blobs VALUES (zeroblob(3000))").run(); });
+      if (i % 100 == 99) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    EXPECT_GE(db.wal_restarts(), 1u);
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Database, AfterCommitStepsRunInCommitOrder) {
   const auto dir = std::filesystem::temp_directory_path() / ("chattwo-order-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);

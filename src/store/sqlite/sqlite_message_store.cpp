@@ -16,7 +16,9 @@ namespace chattwo::store::sqlite {
 
 chat::Result<chat::Appended> SqliteMessageStore::append(const chat::Message& draft) {
   std::optional<chat::Result<chat::Appended>> out;
-  db_.write([&](Connection& conn) { out = append_message(conn, draft); });
+  // append_message checks (membership, a repeated clientMsgId) before its
+  // first change, so it needs no savepoint inside a batch.
+  db_.write_unguarded([&](Connection& conn) { out = append_message(conn, draft); });
   return std::move(*out);
 }
 
