@@ -56,7 +56,23 @@ std::vector<std::optional<std::string>> ChatStompApp::send_batch(const StompUser
   for (std::size_t i = 0; i < items.size(); ++i) prepare(user, items[i], work[i]);
   batch_.run(
       [&] {
-        for (auto& w : work) store(user, w);
+        // Consecutive messages are stored together (a connection's run of
+        // SENDs to one room takes its seqs at once); a read in between is
+        // applied in its place, after the messages before it.
+        std::vector<Work*> run;
+        auto store_run = [&] {
+          if (!run.empty()) store_messages(run);
+          run.clear();
+        };
+        for (auto& w : work) {
+          if (w.draft) {
+            run.push_back(&w);
+          } else {
+            store_run();
+            store_read(user, w);
+          }
+        }
+        store_run();
       },
       [&] {
         // Committed: only now may anyone see these messages; and published
@@ -109,21 +125,28 @@ void ChatStompApp::prepare(const StompUser& user, const SendItem& item, Work& wo
   work.error = error_body(chat::Error::not_found("no such destination: " + std::string(item.destination)), work.receipt, {});
 }
 
-void ChatStompApp::store(const StompUser& user, Work& work) {
-  if (work.draft) {
-    auto sent = messaging_.append(*work.draft);
-    if (!sent) {
-      work.error = error_body(sent.error(), work.receipt, work.client_msg_id);
-    } else if (sent->created) {
-      work.created = std::move(sent->message);
+void ChatStompApp::store_messages(const std::vector<Work*>& run) {
+  std::vector<chat::Message> drafts;
+  drafts.reserve(run.size());
+  for (const Work* w : run) drafts.push_back(*w->draft);
+  auto sent = messaging_.append_all(drafts);
+  for (std::size_t i = 0; i < run.size(); ++i) {
+    Work& w = *run[i];
+    if (!sent[i]) {
+      w.error = error_body(sent[i].error(), w.receipt, w.client_msg_id);
+    } else if (sent[i]->created) {
+      w.created = std::move(sent[i]->message);
     }
-  } else if (work.read) {
-    auto mark = messaging_.mark_read(user.user_id, work.read->first, work.read->second);
-    if (!mark) {
-      work.error = error_body(mark.error(), work.receipt, {});
-    } else if (mark->moved) {
-      work.moved = std::move(*mark);
-    }
+  }
+}
+
+void ChatStompApp::store_read(const StompUser& user, Work& work) {
+  if (!work.read) return;  // refused before storage
+  auto mark = messaging_.mark_read(user.user_id, work.read->first, work.read->second);
+  if (!mark) {
+    work.error = error_body(mark.error(), work.receipt, {});
+  } else if (mark->moved) {
+    work.moved = std::move(*mark);
   }
 }
 

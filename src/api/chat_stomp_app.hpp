@@ -39,7 +39,8 @@ class ChatStompApp final : public StompApp {
     std::optional<chat::ReadMark> moved;
   };
   void prepare(const StompUser& user, const SendItem& item, Work& work);
-  void store(const StompUser& user, Work& work);
+  void store_messages(const std::vector<Work*>& run);
+  void store_read(const StompUser& user, Work& work);
 
   chat::AccountService& accounts_;
   chat::RoomService& rooms_;

@@ -56,6 +56,18 @@ class MessageStore {
   /// (no sender) skip the membership check and carry unread_count 0.
   virtual Result<Appended> append(const Message& draft) = 0;
 
+  /// append() for each draft, in order, with the same results as appending
+  /// them one by one (a repeated clientMsgId among them returns the first).
+  /// An adapter serves a run of one sender's drafts to one room (a
+  /// connection's pipelined SENDs) with one seq update and one read-mark
+  /// update for the run; this default just loops.
+  virtual std::vector<Result<Appended>> append_all(const std::vector<Message>& drafts) {
+    std::vector<Result<Appended>> out;
+    out.reserve(drafts.size());
+    for (const auto& d : drafts) out.push_back(append(d));
+    return out;
+  }
+
   /// Moves `user_id`'s read mark in the room to `seq`, clamped to the room's
   /// last seq, and only forward. Code::not_found when the user is not a
   /// member (or there is no such room).

@@ -48,13 +48,25 @@ Result<Message> Messaging::draft(std::string_view caller_id, std::string_view ro
   return message;
 }
 
-Result<Sent> Messaging::append(const Message& draft) {
-  auto appended = messages_.append(draft);
+namespace {
+
+Result<Sent> to_sent(Result<Appended> appended) {
   if (!appended) {
     if (appended.error().code == Code::not_found) return fail(no_such_room());
     return fail(std::move(appended).error());
   }
   return Sent{std::move(appended->message), appended->created};
+}
+
+}  // namespace
+
+Result<Sent> Messaging::append(const Message& draft) { return to_sent(messages_.append(draft)); }
+
+std::vector<Result<Sent>> Messaging::append_all(const std::vector<Message>& drafts) {
+  std::vector<Result<Sent>> out;
+  out.reserve(drafts.size());
+  for (auto& appended : messages_.append_all(drafts)) out.push_back(to_sent(std::move(appended)));
+  return out;
 }
 
 Result<ReadMark> Messaging::mark_read(std::string_view caller_id, std::string_view room_id, std::int64_t seq) {

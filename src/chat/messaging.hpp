@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "chat/clock.hpp"
 #include "chat/message.hpp"
@@ -51,6 +52,9 @@ class Messaging {
   /// and rate-limit errors, append() its storage ones.
   Result<Message> draft(std::string_view caller_id, std::string_view room_id, const SendRequest& request);
   Result<Sent> append(const Message& draft);
+  /// append() for several drafts in order (MessageStore::append_all: a run
+  /// of one sender's drafts to one room costs one seq update).
+  std::vector<Result<Sent>> append_all(const std::vector<Message>& drafts);
 
   /// Moves the caller's read mark to `seq` (clamped to the room's last seq),
   /// only ever forward: a lower seq is a no-op with moved = false.

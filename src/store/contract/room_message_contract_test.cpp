@@ -218,6 +218,77 @@ TEST_P(RoomMessageContract, NonMembersAndUnknownRoomsCannotAppend) {
   EXPECT_EQ(rooms().find("r1")->last_seq, 0);  // no seq was used up
 }
 
+// append_all answers exactly as appending one by one would, whatever the
+// mix: runs to one room, retries of stored and of same-batch messages, a
+// conflict, a room the sender is not in, a system message in between.
+TEST_P(RoomMessageContract, AppendAllAnswersAsOneByOne) {
+  insert_group("r1", {"alice", "bob", "carol"});
+  insert_group("r2", {"alice", "bob"});
+  ASSERT_TRUE(messages().append(text("old", "r1", "alice", "stored")));
+  ASSERT_TRUE(messages().append(text("elsewhere", "r2", "alice", "in-r2")));
+  Message system;
+  system.id = "sys";
+  system.room_id = "r1";
+  system.type = MessageType::system;
+  system.text = "carol renamed the room";
+  system.created_at_ms = kT0 + 2;
+
+  std::vector<Message> drafts = {
+      text("a1", "r1", "alice", "k1", "하나"),   // fresh: seq 2
+      text("a2", "r1", "alice", "stored"),      // retry of "old" (seq 1)
+      text("a3", "r1", "alice", "k1"),          // repeat of a1 in this batch
+      text("a4", "r1", "alice", "k4", "넷 🙂"),  // fresh: seq 3
+      text("a5", "r1", "alice", "in-r2"),       // used in r2: conflict
+      system,                                   // seq 4
+      text("b1", "r1", "bob", "kb"),            // another sender: seq 5
+      text("z1", "r1", "dave", "kd"),           // not a member
+      text("c1", "r2", "alice", "kc"),          // r2: seq 2
+  };
+  auto results = messages().append_all(drafts);
+  ASSERT_EQ(results.size(), drafts.size());
+
+  auto seq_of = [&](std::size_t i) { return results[i] ? results[i]->message.seq : -1; };
+  ASSERT_TRUE(results[0]) << results[0].error().detail;
+  EXPECT_TRUE(results[0]->created);
+  EXPECT_EQ(seq_of(0), 2);
+  EXPECT_EQ(results[0]->message.text, "하나");
+  EXPECT_EQ(results[0]->message.unread_count, 2);  // bob and carol
+  ASSERT_TRUE(results[1]);
+  EXPECT_FALSE(results[1]->created);
+  EXPECT_EQ(results[1]->message.id, "old");
+  ASSERT_TRUE(results[2]);
+  EXPECT_FALSE(results[2]->created);
+  EXPECT_EQ(results[2]->message.id, "a1");
+  EXPECT_EQ(seq_of(2), 2);
+  EXPECT_EQ(seq_of(3), 3);
+  EXPECT_EQ(results[3]->message.text, "넷 🙂");
+  ASSERT_FALSE(results[4]);
+  EXPECT_EQ(results[4].error().code, Code::conflict);
+  ASSERT_TRUE(results[5]);
+  EXPECT_EQ(seq_of(5), 4);
+  EXPECT_EQ(results[5]->message.unread_count, 0);
+  EXPECT_EQ(seq_of(6), 5);
+  ASSERT_FALSE(results[7]);
+  EXPECT_EQ(results[7].error().code, Code::not_found);
+  EXPECT_EQ(seq_of(8), 2);
+
+  // Stored as answered, with no gaps; each sender's mark at their last.
+  auto room = rooms().find("r1");
+  ASSERT_TRUE(room);
+  EXPECT_EQ(room->last_seq, 5);
+  for (const auto& m : room->members) {
+    if (m.user_id == "alice") EXPECT_EQ(m.last_read_seq, 3);
+    if (m.user_id == "bob") EXPECT_EQ(m.last_read_seq, 5);
+    if (m.user_id == "carol") EXPECT_EQ(m.last_read_seq, 0);
+  }
+  auto page = messages().page("r1", "carol", {});
+  ASSERT_TRUE(page);
+  std::vector<std::string> ids;
+  for (const auto& m : page->messages) ids.push_back(m.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"old", "a1", "a4", "sys", "b1"}));
+  EXPECT_EQ(rooms().find("r2")->last_seq, 2);
+}
+
 TEST_P(RoomMessageContract, SystemMessagesNeedNoSenderAndAreNeverUnread) {
   insert_group("r1", {"alice", "bob"});
   Message system;

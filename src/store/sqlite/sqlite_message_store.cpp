@@ -22,6 +22,12 @@ chat::Result<chat::Appended> SqliteMessageStore::append(const chat::Message& dra
   return std::move(*out);
 }
 
+std::vector<chat::Result<chat::Appended>> SqliteMessageStore::append_all(const std::vector<chat::Message>& drafts) {
+  std::vector<chat::Result<chat::Appended>> out;
+  db_.write_unguarded([&](Connection& conn) { out = append_messages(conn, drafts); });
+  return out;
+}
+
 chat::Result<chat::ReadMark> SqliteMessageStore::mark_read(std::string_view room_id, std::string_view user_id,
                                                            std::int64_t seq) {
   std::optional<chat::ReadMark> mark;

@@ -13,6 +13,7 @@ class SqliteMessageStore final : public chat::MessageStore {
   explicit SqliteMessageStore(Database& db) : db_(db) {}
 
   chat::Result<chat::Appended> append(const chat::Message& draft) override;
+  std::vector<chat::Result<chat::Appended>> append_all(const std::vector<chat::Message>& drafts) override;
   chat::Result<chat::ReadMark> mark_read(std::string_view room_id, std::string_view user_id,
                                          std::int64_t seq) override;
   std::int64_t count_unread(std::string_view room_id, std::int64_t seq) override;
