@@ -277,9 +277,8 @@ TEST_P(RoomMessageContract, AppendAllAnswersAsOneByOne) {
   ASSERT_TRUE(room);
   EXPECT_EQ(room->last_seq, 5);
   for (const auto& m : room->members) {
-    if (m.user_id == "alice") EXPECT_EQ(m.last_read_seq, 3);
-    if (m.user_id == "bob") EXPECT_EQ(m.last_read_seq, 5);
-    if (m.user_id == "carol") EXPECT_EQ(m.last_read_seq, 0);
+    const std::int64_t expected = m.user_id == "alice" ? 3 : m.user_id == "bob" ? 5 : 0;
+    EXPECT_EQ(m.last_read_seq, expected) << m.user_id;
   }
   auto page = messages().page("r1", "carol", {});
   ASSERT_TRUE(page);
