@@ -319,7 +319,12 @@ chat::Result<void> FsBlobStore::remove(std::string_view key) {
   const stdfs::path target = root_ / std::string(key);
   struct stat st {};
   // Only blob files: a key that names a folder of other blobs has no blob.
-  if (::lstat(target.c_str(), &st) != 0 || S_ISDIR(st.st_mode)) return {};
+  if (::lstat(target.c_str(), &st) != 0) {
+    const int err = errno;
+    if (err == ENOENT || err == ENOTDIR) return {};
+    return fail(io_error(err, "cannot stat", target));
+  }
+  if (S_ISDIR(st.st_mode)) return {};
   if (::unlink(target.c_str()) != 0) {
     if (errno == ENOENT) return {};
     return fail(io_error(errno, "cannot remove", target));
