@@ -108,12 +108,9 @@ ssize_t read_full(int fd, char* data, std::size_t n, off_t offset) {
 }
 
 std::string hex(const unsigned char* bytes, std::size_t n) {
-  std::string out(n * 2, '0');
-  static constexpr char kDigits[] = "0123456789abcdef";
-  for (std::size_t i = 0; i < n; ++i) {
-    out[2 * i] = kDigits[bytes[i] >> 4];
-    out[2 * i + 1] = kDigits[bytes[i] & 15];
-  }
+  std::string out(n * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), bytes, n);
+  out.pop_back();  // the terminating NUL
   return out;
 }
 
