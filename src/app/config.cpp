@@ -4,6 +4,7 @@
 #include <toml++/toml.h>
 
 #include <charconv>
+#include <filesystem>
 #include <map>
 #include <sstream>
 
@@ -104,6 +105,78 @@ Spec text(std::string name, std::string help, std::string Settings::*field) {
           }};
 }
 
+// A text setting inside a nested struct: `at` maps Settings to the field
+// (a generic lambda, so it serves both the const and the mutable Settings).
+template <class At>
+Spec text_at(std::string name, std::string help, At at) {
+  return {name, help, [at](const Settings& s) { return std::string(at(s)); },
+          [at](Settings& s, const std::string& v) -> std::optional<std::string> {
+            at(s) = v;
+            return std::nullopt;
+          }};
+}
+
+std::optional<bool> parse_bool(const std::string& v) {
+  if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
+  if (v == "false" || v == "0" || v == "no" || v == "off") return false;
+  return std::nullopt;
+}
+
+// The [images] settings: where image bytes live.
+void add_image_specs(std::vector<Spec>& t) {
+  t.push_back({"images-store", "where image bytes live: fs (a folder) or s3",
+               [](const Settings& s) { return std::string(s.images.store == ops::BlobStoreKind::s3 ? "s3" : "fs"); },
+               [](Settings& s, const std::string& v) -> std::optional<std::string> {
+                 if (v == "fs") s.images.store = ops::BlobStoreKind::fs;
+                 else if (v == "s3") s.images.store = ops::BlobStoreKind::s3;
+                 else return "--images-store wants fs or s3, not '" + v + "'";
+                 return std::nullopt;
+               },
+               "fs|s3"});
+  t.push_back({"images-dir", "fs: the folder for image bytes (created if missing; default: DATA-DIR/images)",
+               [](const Settings& s) { return s.images.dir; },
+               [](Settings& s, const std::string& v) -> std::optional<std::string> {
+                 s.images.dir = v;
+                 return std::nullopt;
+               },
+               "DIR"});
+  t.push_back(text_at("images-s3-endpoint", "s3: the S3 API URL (empty: https://s3.REGION.amazonaws.com)",
+                      [](auto& s) -> auto& { return s.images.s3.endpoint; }));
+  t.push_back(text_at("images-s3-region", "s3: the bucket's region", [](auto& s) -> auto& { return s.images.s3.region; }));
+  t.push_back(text_at("images-s3-bucket", "s3: the bucket", [](auto& s) -> auto& { return s.images.s3.bucket; }));
+  t.push_back(text_at("images-s3-access-key-id", "s3: the access key id (keep it in the file or the environment)",
+                      [](auto& s) -> auto& { return s.images.s3.access_key_id; }));
+  t.push_back(text_at("images-s3-secret-access-key",
+                      "s3: the secret access key (keep it in the file or the environment: flags show in ps)",
+                      [](auto& s) -> auto& { return s.images.s3.secret_access_key; }));
+  t.push_back({"images-s3-path-style", "s3: URLs ENDPOINT/BUCKET/KEY (MinIO, s3rver) instead of BUCKET.HOST/KEY",
+               [](const Settings& s) { return std::string(s.images.s3.path_style ? "true" : "false"); },
+               [](Settings& s, const std::string& v) -> std::optional<std::string> {
+                 auto b = parse_bool(v);
+                 if (!b) return "--images-s3-path-style wants true or false, not '" + v + "'";
+                 s.images.s3.path_style = *b;
+                 return std::nullopt;
+               },
+               "BOOL"});
+  t.push_back({"images-s3-presign-expiry", "s3: how long a redirect to a presigned image URL works (1s to 7 days)",
+               [](const Settings& s) {
+                 return ops::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(s.images.s3.presign_expiry));
+               },
+               [](Settings& s, const std::string& v) -> std::optional<std::string> {
+                 auto d = ops::parse_duration(v);
+                 // AWS refuses presigned URLs that live longer than 7 days.
+                 if (!d || d->count() % 1000 != 0 || *d < std::chrono::seconds(1) || *d > std::chrono::hours(24 * 7)) {
+                   return "--images-s3-presign-expiry wants whole seconds from 1s to 7 days (e.g. 300s, 15m), not '" + v + "'";
+                 }
+                 s.images.s3.presign_expiry = std::chrono::duration_cast<std::chrono::seconds>(*d);
+                 return std::nullopt;
+               },
+               "DURATION"});
+  t.push_back(text_at("images-cloudfront-url",
+                      "s3: a CloudFront URL in front of the bucket; images redirect there, unsigned, instead of to presigned S3 URLs",
+                      [](auto& s) -> auto& { return s.images.s3.cloudfront_url; }));
+}
+
 std::string show_endpoint(const ops::Endpoint& e) {
   return e.host.find(':') != std::string::npos ? "[" + e.host + "]:" + std::to_string(e.port)
                                                : e.host + ":" + std::to_string(e.port);
@@ -185,6 +258,7 @@ const std::vector<Spec>& specs() {
     t.push_back(size("argon2-memlimit", "Argon2id memory per password hash (at least 8KiB)",
                      &Settings::argon2_memlimit_bytes));
     t.push_back(number("argon2-opslimit", "Argon2id passes per password hash (at least 1)", &Settings::argon2_opslimit, 1u));
+    add_image_specs(t);
     return t;
   }();
   return table;
@@ -207,6 +281,28 @@ std::optional<std::string> toml_to_string(const toml::node& node) {
   return std::nullopt;
 }
 
+// A table's keys are settings named with the table's name in front:
+// [images] store = "s3" is images_store, [images.s3] bucket is images_s3_bucket.
+std::optional<std::string> apply_table(Settings& s, const std::string& path, const toml::table& table,
+                                       const std::string& prefix) {
+  for (const auto& [key, node] : table) {
+    const std::string k = prefix + std::string(key.str());
+    if (const auto* sub = node.as_table()) {
+      if (auto err = apply_table(s, path, *sub, k + "_")) return err;
+      continue;
+    }
+    const Spec* spec = nullptr;
+    for (const auto& candidate : specs()) {
+      if (toml_key(candidate.name) == k) spec = &candidate;
+    }
+    if (!spec) return "config " + path + ": unknown setting '" + k + "'";
+    auto value = toml_to_string(node);
+    if (!value) return "config " + path + ": '" + k + "' has a value of an unsupported type";
+    if (auto err = spec->apply(s, *value)) return "config " + path + ": " + *err;
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> apply_file(Settings& s, const std::string& path) {
   toml::table table;
   try {
@@ -216,16 +312,25 @@ std::optional<std::string> apply_file(Settings& s, const std::string& path) {
     where << e.source().begin;
     return "config " + path + ": " + std::string(e.description()) + " at " + where.str();
   }
-  for (const auto& [key, node] : table) {
-    const std::string k(key.str());
-    const Spec* spec = nullptr;
-    for (const auto& candidate : specs()) {
-      if (toml_key(candidate.name) == k) spec = &candidate;
+  return apply_table(s, path, table, "");
+}
+
+// Settings of [images] that depend on others, and what S3 can't do without.
+std::optional<std::string> finish_images(Settings& s) {
+  if (s.images.dir.empty()) s.images.dir = (std::filesystem::path(s.data_dir) / "images").string();
+  if (s.images.store != ops::BlobStoreKind::s3) return std::nullopt;
+  const auto& s3 = s.images.s3;
+  std::string missing;
+  for (const auto& [name, value] : {std::pair{"images-s3-bucket", &s3.bucket}, std::pair{"images-s3-region", &s3.region},
+                                    std::pair{"images-s3-access-key-id", &s3.access_key_id},
+                                    std::pair{"images-s3-secret-access-key", &s3.secret_access_key}}) {
+    if (value->empty()) missing += std::string(missing.empty() ? "" : ", ") + name;
+  }
+  if (!missing.empty()) return "images-store s3 needs " + missing;
+  for (const auto* url : {&s3.endpoint, &s3.cloudfront_url}) {
+    if (!url->empty() && !url->starts_with("http://") && !url->starts_with("https://")) {
+      return "'" + *url + "' is not an http:// or https:// URL";
     }
-    if (!spec) return "config " + path + ": unknown setting '" + k + "'";
-    auto value = toml_to_string(node);
-    if (!value) return "config " + path + ": '" + k + "' has a value of an unsupported type";
-    if (auto err = spec->apply(s, *value)) return "config " + path + ": " + *err;
   }
   return std::nullopt;
 }
@@ -291,6 +396,7 @@ LoadedConfig load_config(const std::vector<std::string>& args, const Getenv& get
       if (auto err = spec.apply(s, flag_values[spec.name])) return fail("chattwo: " + *err);
     }
   }
+  if (auto err = finish_images(s)) return fail("chattwo: " + *err);
   return out;
 }
 

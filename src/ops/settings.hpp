@@ -19,6 +19,28 @@ struct Endpoint {
 
 enum class LogFormat { text, json };
 
+// Where image bytes live (chat::BlobStore): a local folder, or S3.
+enum class BlobStoreKind { fs, s3 };
+
+struct S3StoreSettings {
+  std::string endpoint;  // empty: https://s3.<region>.amazonaws.com; else e.g. http://127.0.0.1:9000
+  std::string region = "us-east-1";
+  std::string bucket;
+  // Secrets: from the file or the environment (a flag shows in `ps`); the
+  // repository never holds a value.
+  std::string access_key_id;
+  std::string secret_access_key;
+  bool path_style = false;                     // <endpoint>/<bucket>/<key> (MinIO, s3rver) vs <bucket>.<host>/<key>
+  std::chrono::seconds presign_expiry{300};    // how long a redirect to a presigned GET works
+  std::string cloudfront_url;                  // set: redirect to <it>/<key>, unsigned, instead
+};
+
+struct ImageStoreSettings {
+  BlobStoreKind store = BlobStoreKind::fs;
+  std::string dir;  // fs: the folder; app/ sets <data_dir>/images when not given
+  S3StoreSettings s3;
+};
+
 struct Settings {
   // Where to listen and serve from.
   Endpoint listen{"127.0.0.1", 8080};
@@ -55,6 +77,9 @@ struct Settings {
   std::size_t login_max_failures_per_email = 10;
   std::size_t login_max_failures_per_address = 100;
   std::chrono::milliseconds login_failure_window{15 * 60 * 1000};
+
+  // Images.
+  ImageStoreSettings images;
 
   // Password hashing (Argon2id).
   std::size_t argon2_memlimit_bytes = 64 * 1024 * 1024;
