@@ -80,7 +80,7 @@ std::vector<std::optional<std::string>> ChatStompApp::send_batch(const StompUser
         // at once, so each subscriber gets the batch in one write.
         RoomEvents::Batch events(events_);
         for (const auto& w : work) {
-          if (w.created) events.message_created(*w.created);
+          if (w.created) events.message_created(*w.created, w.json->fill(w.created->seq, w.created->unread_count));
           if (w.moved) events.read_moved(*w.moved);
         }
         events.publish();
@@ -110,6 +110,7 @@ void ChatStompApp::prepare(const StompUser& user, const SendItem& item, Work& wo
       work.error = error_body(draft.error(), work.receipt, work.client_msg_id);
       return;
     }
+    work.json.emplace(*draft);
     work.draft = std::move(*draft);
     return;
   }

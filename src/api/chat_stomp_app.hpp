@@ -3,6 +3,7 @@
 // account service, room subscriptions for members only, and the /app/
 // destinations of API.md wired to the same services and events as REST.
 #include "api/request_auth.hpp"
+#include "api/message_json.hpp"
 #include "api/room_events.hpp"
 #include "api/stomp_app.hpp"
 #include "chat/account_service.hpp"
@@ -32,6 +33,7 @@ class ChatStompApp final : public StompApp {
     std::string_view receipt;
     std::string client_msg_id;
     std::optional<chat::Message> draft;                        // a message to store
+    std::optional<MessageJsonTemplate> json;                   // its event, all but seq and unreadCount
     std::optional<std::pair<std::string, std::int64_t>> read;  // a read mark to move: room, seq
     std::optional<std::string> error;                          // the /user/queue/errors body, if refused
     // What the commit changed, to publish once it is durable.

@@ -78,6 +78,11 @@ void RoomEvents::Batch::message_created(const chat::Message& message) {
   owner_.room_changed(message.room_id);
 }
 
+void RoomEvents::Batch::message_created(const chat::Message& message, std::string json) {
+  events_.push_back(chat::BusEvent{room_topic(message.room_id), "message", std::move(json)});
+  owner_.room_changed(message.room_id);
+}
+
 void RoomEvents::Batch::read_moved(const chat::ReadMark& mark) {
   events_.push_back(read_event(mark));
   owner_.member_changed(mark.room_id, mark.user_id);

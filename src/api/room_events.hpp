@@ -56,6 +56,8 @@ class RoomEvents {
    public:
     explicit Batch(RoomEvents& owner) : owner_(owner) {}
     void message_created(const chat::Message& message);
+    /// The same with the Message JSON already made (MessageJsonTemplate).
+    void message_created(const chat::Message& message, std::string json);
     void read_moved(const chat::ReadMark& mark);
     void publish();
 
