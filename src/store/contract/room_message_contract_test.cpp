@@ -288,6 +288,20 @@ TEST_P(RoomMessageContract, AppendAllAnswersAsOneByOne) {
   EXPECT_EQ(rooms().find("r2")->last_seq, 2);
 }
 
+TEST_P(RoomMessageContract, AppendAllFindsRetriesWhateverTheirCharacters) {
+  insert_group("r1", {"alice", "bob"});
+  const std::string odd = R"(q"\'[1],{x})";
+  ASSERT_TRUE(messages().append(text("m1", "r1", "alice", odd)));
+  auto results = messages().append_all({text("m2", "r1", "alice", "plain"), text("m3", "r1", "alice", odd)});
+  ASSERT_EQ(results.size(), 2u);
+  ASSERT_TRUE(results[0]);
+  EXPECT_TRUE(results[0]->created);
+  ASSERT_TRUE(results[1]);
+  EXPECT_FALSE(results[1]->created);
+  EXPECT_EQ(results[1]->message.id, "m1");
+  EXPECT_EQ(rooms().find("r1")->last_seq, 2);
+}
+
 TEST_P(RoomMessageContract, SystemMessagesNeedNoSenderAndAreNeverUnread) {
   insert_group("r1", {"alice", "bob"});
   Message system;

@@ -82,11 +82,48 @@ void move_senders_mark(Connection& conn, const chat::Message& draft, std::int64_
 
 chat::Error no_room_or_member() { return chat::Error::not_found("no such room, or the sender is not a member"); }
 
+// A JSON array of strings, for json_each(): clientMsgIds are visible ASCII
+// (chat::check_client_msg_id), so only '"' and '\\' need escaping.
+std::string json_string_array(const std::vector<chat::Message>& drafts, std::size_t begin, std::size_t end) {
+  std::string out = "[";
+  for (std::size_t i = begin; i < end; ++i) {
+    if (!drafts[i].client_msg_id) continue;
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : *drafts[i].client_msg_id) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  out += ']';
+  return out;
+}
+
+// The sender's stored messages with any of the run's clientMsgIds, in one
+// statement (one index lookup per id) rather than one statement per draft.
+std::unordered_map<std::string, chat::Message> find_originals(Connection& conn, const std::vector<chat::Message>& drafts,
+                                                              std::size_t begin, std::size_t end) {
+  std::unordered_map<std::string, chat::Message> found;
+  static const std::string kFindRetries = "SELECT " + std::string(kMessageColumns) +
+                                          " FROM messages WHERE sender_id = ?1 AND client_msg_id IN"
+                                          " (SELECT value FROM json_each(?2))";
+  Statement q = conn.prepare(kFindRetries);
+  q.bind(1, drafts[begin].sender_id).bind(2, json_string_array(drafts, begin, end));
+  while (q.step()) {
+    chat::Message m = read_message(q);
+    std::string key = *m.client_msg_id;
+    found.emplace(std::move(key), std::move(m));
+  }
+  return found;
+}
+
 // One sender's consecutive drafts to one room, [begin, end) of `drafts`.
 void append_run(Connection& conn, const std::vector<chat::Message>& drafts, std::size_t begin, std::size_t end,
                 std::vector<std::optional<chat::Result<chat::Appended>>>& out) {
   // Retries of stored messages answer at once; a clientMsgId repeated
   // within the run answers with its first occurrence's message.
+  auto originals = find_originals(conn, drafts, begin, end);
   std::vector<std::size_t> fresh;
   std::unordered_map<std::string_view, std::size_t> first_use;  // clientMsgId -> index in drafts
   std::vector<std::pair<std::size_t, std::size_t>> repeats;    // (index, index of its first use)
@@ -98,8 +135,8 @@ void append_run(Connection& conn, const std::vector<chat::Message>& drafts, std:
         repeats.emplace_back(i, it->second);
         continue;
       }
-      if (auto original = find_original(conn, d)) {
-        out[i] = answer_retry(conn, d, std::move(*original));
+      if (auto original = originals.find(*d.client_msg_id); original != originals.end()) {
+        out[i] = answer_retry(conn, d, original->second);
         continue;
       }
       first_use.emplace(*d.client_msg_id, i);
