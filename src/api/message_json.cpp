@@ -6,25 +6,21 @@
 
 namespace chattwo::api {
 
-// message_object's fields in its order, split around the two numbers:
-// serialising the parts with Boost.JSON keeps its escaping exactly.
+// The draft's JSON with seq and unreadCount 0, cut around the two zeros.
+// The cuts are unambiguous: a quote inside a JSON string is always escaped
+// (\"), so the key "seq" appears unescaped only as the key itself, and
+// unreadCount is message_object's last field.
 MessageJsonTemplate::MessageJsonTemplate(const chat::Message& draft) {
-  boost::json::object all = message_object(draft);
-  boost::json::object head, tail;
-  bool after_seq = false;
-  for (const auto& field : all) {
-    if (field.key() == "seq") {
-      after_seq = true;
-    } else if (field.key() != "unreadCount") {
-      (after_seq ? tail : head).emplace(field.key(), field.value());
-    }
-  }
-  head_ = boost::json::serialize(head);
-  head_.pop_back();  // '}'
-  head_ += head.empty() ? "\"seq\":" : ",\"seq\":";
-  const std::string rest = boost::json::serialize(tail);
-  middle_ = rest.size() > 2 ? "," + rest.substr(1, rest.size() - 2) : std::string();
-  middle_ += ",\"unreadCount\":";
+  chat::Message zeroed = draft;
+  zeroed.seq = 0;
+  zeroed.unread_count = 0;
+  const std::string json = boost::json::serialize(message_object(zeroed));
+  static constexpr std::string_view kSeq = ",\"seq\":0", kUnread = ",\"unreadCount\":0}";
+  const std::size_t seq_at = json.find(kSeq);
+  const std::size_t unread_at = json.size() - kUnread.size();
+  head_ = json.substr(0, seq_at + kSeq.size() - 1);                                     // …,"seq":
+  middle_ = json.substr(seq_at + kSeq.size(), unread_at - seq_at - kSeq.size());         // ,"senderId":…
+  middle_ += kUnread.substr(0, kUnread.size() - 2);                                     // ,"unreadCount":
 }
 
 std::string MessageJsonTemplate::fill(std::int64_t seq, std::int64_t unread_count) const {

@@ -160,6 +160,7 @@ class Database {
   // Declared before the connections: destroyed after them, its connection
   // is the last one closed (which folds the WAL back into the file).
   std::unique_ptr<Checkpointer> checkpointer_;
+  std::unique_ptr<Connection> writer_;  // group commits only (null in memory: the pool's one connection)
   std::condition_variable available_;
   std::vector<Connection*> idle_;
   std::vector<std::unique_ptr<Connection>> all_;
