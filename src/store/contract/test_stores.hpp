@@ -16,12 +16,14 @@
 #include <vector>
 
 #include "chat/friend_store.hpp"
+#include "chat/image_store.hpp"
 #include "chat/message_store.hpp"
 #include "chat/notification_store.hpp"
 #include "chat/room_store.hpp"
 #include "chat/user_store.hpp"
 #include "store/sqlite/database.hpp"
 #include "store/sqlite/sqlite_friend_store.hpp"
+#include "store/sqlite/sqlite_image_store.hpp"
 #include "store/sqlite/sqlite_message_store.hpp"
 #include "store/sqlite/sqlite_notification_store.hpp"
 #include "store/sqlite/sqlite_room_store.hpp"
@@ -40,6 +42,7 @@ class Stores {
   virtual chat::MessageStore& messages() = 0;
   virtual chat::FriendStore& friends() = 0;
   virtual chat::NotificationStore& notifications() = 0;
+  virtual chat::ImageStore& images() = 0;
 };
 
 class SqliteStores final : public Stores {
@@ -60,8 +63,10 @@ class SqliteStores final : public Stores {
     messages_ = std::make_unique<sqlite::SqliteMessageStore>(*db_);
     friends_ = std::make_unique<sqlite::SqliteFriendStore>(*db_);
     notifications_ = std::make_unique<sqlite::SqliteNotificationStore>(*db_);
+    images_ = std::make_unique<sqlite::SqliteImageStore>(*db_);
   }
   ~SqliteStores() override {
+    images_.reset();
     notifications_.reset();
     friends_.reset();
     messages_.reset();
@@ -78,6 +83,7 @@ class SqliteStores final : public Stores {
   chat::MessageStore& messages() override { return *messages_; }
   chat::FriendStore& friends() override { return *friends_; }
   chat::NotificationStore& notifications() override { return *notifications_; }
+  chat::ImageStore& images() override { return *images_; }
 
  private:
   std::filesystem::path dir_;
@@ -87,6 +93,7 @@ class SqliteStores final : public Stores {
   std::unique_ptr<sqlite::SqliteMessageStore> messages_;
   std::unique_ptr<sqlite::SqliteFriendStore> friends_;
   std::unique_ptr<sqlite::SqliteNotificationStore> notifications_;
+  std::unique_ptr<sqlite::SqliteImageStore> images_;
 };
 
 struct Backend {
@@ -115,6 +122,8 @@ class SocialContract : public ::testing::TestWithParam<Backend> {
   chat::RoomStore& rooms() { return stores_->rooms(); }
   chat::FriendStore& friends() { return stores_->friends(); }
   chat::NotificationStore& notifications() { return stores_->notifications(); }
+  chat::ImageStore& images() { return stores_->images(); }
+  chat::MessageStore& messages() { return stores_->messages(); }
 
   /// A user `id` named `name`, with email "<id>@example.test" unless given
   /// (nullopt: an account without an email).
