@@ -40,3 +40,24 @@ TEST(MessageJsonTemplate, WithoutTheOptionalFields) {
   m.seq = 3;
   EXPECT_EQ(api::MessageJsonTemplate(m).fill(3, 0), api::message_json(m));
 }
+
+TEST(MessageJsonTemplate, AnImageMessageCarriesItsImage) {
+  chat::Message m = sample();
+  m.type = chat::MessageType::image;
+  m.text.clear();
+  chat::Image image;
+  image.id = "01J0000000000000000000IMG1";
+  image.content_type = "image/jpeg";
+  image.width = 4032;
+  image.height = 3024;
+  m.image_id = image.id;
+  m.image = image;
+  m.seq = 12;
+  m.unread_count = 2;
+  const std::string json = api::MessageJsonTemplate(m).fill(12, 2);
+  EXPECT_EQ(json, api::message_json(m));
+  EXPECT_NE(json.find(R"("image":{"id":"01J0000000000000000000IMG1","url":"/api/v1/images/01J0000000000000000000IMG1","thumbUrl":"/api/v1/images/01J0000000000000000000IMG1/thumb","width":4032,"height":3024,"contentType":"image/jpeg"})"),
+            std::string::npos)
+      << json;
+  EXPECT_EQ(json.find("\"text\""), std::string::npos);
+}

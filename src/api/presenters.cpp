@@ -23,6 +23,24 @@ boost::json::object user_json(const chat::User& user, bool is_self) {
   return o;
 }
 
+boost::json::object image_json(const chat::Image& image) {
+  boost::json::object o;
+  o["id"] = image.id;
+  o["url"] = image_url(image.id, chat::ImageVariant::full);
+  o["thumbUrl"] = image_url(image.id, chat::ImageVariant::thumbnail);
+  o["width"] = image.width;
+  o["height"] = image.height;
+  o["contentType"] = image.content_type;
+  return o;
+}
+
+std::string image_url(std::string_view image_id, chat::ImageVariant variant) {
+  std::string url = "/api/v1/images/";
+  url += image_id;
+  if (variant == chat::ImageVariant::thumbnail) url += "/thumb";
+  return url;
+}
+
 boost::json::object message_object(const chat::Message& message) {
   boost::json::object o;
   o["id"] = message.id;
@@ -31,8 +49,7 @@ boost::json::object message_object(const chat::Message& message) {
   o["senderId"] = message.sender_id ? boost::json::value(*message.sender_id) : boost::json::value(nullptr);
   o["type"] = chat::to_string(message.type);
   if (message.type != chat::MessageType::image) o["text"] = message.text;
-  // "image" (an Image object) arrives with the images issue; no image
-  // message can be stored before it.
+  if (message.image) o["image"] = image_json(*message.image);
   if (message.client_msg_id) o["clientMsgId"] = *message.client_msg_id;
   o["createdAt"] = base::format_rfc3339_ms(message.created_at_ms);
   o["unreadCount"] = message.unread_count;

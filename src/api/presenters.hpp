@@ -9,6 +9,7 @@
 
 #include "api/http_types.hpp"
 #include "chat/account_service.hpp"
+#include "chat/image.hpp"
 #include "chat/message.hpp"
 #include "chat/message_store.hpp"
 #include "chat/room.hpp"
@@ -18,6 +19,11 @@ namespace chattwo::api {
 
 /// User JSON; `email` only when `is_self` (other users' emails never leave).
 boost::json::object user_json(const chat::User& user, bool is_self);
+
+/// Image JSON: {"id", "url", "thumbUrl", "width", "height", "contentType"}.
+boost::json::object image_json(const chat::Image& image);
+/// Where GET serves an image: /api/v1/images/{id} and /api/v1/images/{id}/thumb.
+std::string image_url(std::string_view image_id, chat::ImageVariant variant);
 
 /// Message JSON: "text" for text and system messages, "clientMsgId" when
 /// the sender gave one, "senderId" null for system messages.

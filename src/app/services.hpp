@@ -30,6 +30,7 @@
 #include "ops/metrics.hpp"
 #include "store/sqlite/database.hpp"
 #include "store/sqlite/sqlite_friend_store.hpp"
+#include "store/sqlite/sqlite_image_store.hpp"
 #include "store/sqlite/sqlite_message_store.hpp"
 #include "store/sqlite/sqlite_notification_store.hpp"
 #include "store/sqlite/sqlite_room_store.hpp"
@@ -70,6 +71,7 @@ class Services {
   store::sqlite::SqliteRoomStore room_store;
   store::sqlite::SqliteMessageStore message_store;
   store::sqlite::SqliteWriteBatch write_batch;
+  store::sqlite::SqliteImageStore image_store;
   chat::RoomService rooms;
   chat::SendRateLimiter send_limiter;
   chat::Messaging messaging;

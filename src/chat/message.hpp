@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "chat/image.hpp"
+
 namespace chattwo::chat {
 
 enum class MessageType { text, image, system };
@@ -28,6 +30,7 @@ struct Message {
   MessageType type = MessageType::text;
   std::string text;  // exactly as sent; empty for images
   std::optional<std::string> image_id;
+  std::optional<Image> image;  // for an image message: its record (stores fill it in when they read one)
   std::optional<std::string> client_msg_id;  // the sender's idempotency key
   std::int64_t created_at_ms = 0;
   /// How many members have last_read_seq < seq, when this value was read

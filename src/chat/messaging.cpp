@@ -12,8 +12,9 @@ Error no_such_room() { return Error::not_found("no room with this id that you ar
 
 }  // namespace
 
-Messaging::Messaging(MessageStore& messages, Clock& clock, IdGenerator& ids, SendRateLimiter* limiter)
-    : messages_(messages), clock_(clock), ids_(ids), limiter_(limiter) {}
+Messaging::Messaging(MessageStore& messages, Clock& clock, IdGenerator& ids, SendRateLimiter* limiter,
+                     ImageStore* images)
+    : messages_(messages), clock_(clock), ids_(ids), limiter_(limiter), images_(images) {}
 
 Result<Sent> Messaging::send(std::string_view caller_id, std::string_view room_id, const SendRequest& request) {
   auto drafted = draft(caller_id, room_id, request);
@@ -26,11 +27,22 @@ Result<Message> Messaging::draft(std::string_view caller_id, std::string_view ro
   // about the room. Membership is checked by the store inside the append,
   // so a member who leaves meanwhile can't slip a message in.
   if (auto ok = check_client_msg_id(request.client_msg_id); !ok) return fail(ok.error());
-  if (request.type == "image") {
-    return fail(Error::validation("images arrive later; send type \"text\" for now", "type"));
+  if (request.type != "text" && request.type != "image") {
+    return fail(Error::validation("type must be \"text\" or \"image\"", "type"));
   }
-  if (request.type != "text") return fail(Error::validation("type must be \"text\" or \"image\"", "type"));
-  if (auto ok = check_message_text(request.text); !ok) return fail(ok.error());
+  std::optional<Image> image;
+  if (request.type == "image") {
+    // One's own upload only: an id seen in someone else's message can't be
+    // reposted into a room its uploader never shared it with.
+    std::optional<Image> found;
+    if (images_ && request.image_id) found = images_->find(*request.image_id);
+    if (!found || found->uploader_id != caller_id) {
+      return fail(Error{Code::validation, "imageId must be an image you uploaded (POST /api/v1/images)", "imageId"});
+    }
+    image = std::move(found);
+  } else if (auto ok = check_message_text(request.text); !ok) {
+    return fail(ok.error());
+  }
   if (limiter_ && !limiter_->try_send(caller_id, clock_.now_ms())) {
     Error e{Code::rate_limited, "you are sending too fast; slow down"};
     e.retry_after_s = 1;
@@ -41,8 +53,14 @@ Result<Message> Messaging::draft(std::string_view caller_id, std::string_view ro
   message.id = ids_.next_id();
   message.room_id = std::string(room_id);
   message.sender_id = std::string(caller_id);
-  message.type = MessageType::text;
-  message.text = request.text;
+  if (image) {
+    message.type = MessageType::image;
+    message.image_id = image->id;
+    message.image = std::move(image);
+  } else {
+    message.type = MessageType::text;
+    message.text = request.text;
+  }
   message.client_msg_id = request.client_msg_id;
   message.created_at_ms = clock_.now_ms();
   return message;

@@ -7,6 +7,7 @@
 
 #include "chat/clock.hpp"
 #include "chat/message.hpp"
+#include "chat/image_store.hpp"
 #include "chat/message_store.hpp"
 #include "chat/send_rate_limiter.hpp"
 #include "chat/result.hpp"
@@ -34,8 +35,10 @@ struct Sent {
 /// (storage): call from a worker.
 class Messaging {
  public:
-  /// `limiter` may be null (no send rate limit).
-  Messaging(MessageStore& messages, Clock& clock, IdGenerator& ids, SendRateLimiter* limiter = nullptr);
+  /// `limiter` may be null (no send rate limit); `images` null: no image
+  /// messages (type "image" is refused).
+  Messaging(MessageStore& messages, Clock& clock, IdGenerator& ids, SendRateLimiter* limiter = nullptr,
+            ImageStore* images = nullptr);
 
   /// Stores a message from `caller_id` as the room's next seq; the caller's
   /// read mark moves to it. Code::validation for a bad body (field says
@@ -73,6 +76,7 @@ class Messaging {
   Clock& clock_;
   IdGenerator& ids_;
   SendRateLimiter* limiter_;
+  ImageStore* images_;
 };
 
 }  // namespace chattwo::chat

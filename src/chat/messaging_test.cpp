@@ -11,6 +11,7 @@
 #include "chat/room_service.hpp"
 #include "chat/test_fakes.hpp"
 #include "store/sqlite/database.hpp"
+#include "store/sqlite/sqlite_image_store.hpp"
 #include "store/sqlite/sqlite_message_store.hpp"
 #include "store/sqlite/sqlite_room_store.hpp"
 #include "store/sqlite/sqlite_user_store.hpp"
@@ -34,8 +35,9 @@ struct World {
   store::sqlite::SqliteUserStore users{db};
   store::sqlite::SqliteRoomStore room_store{db};
   store::sqlite::SqliteMessageStore message_store{db};
+  store::sqlite::SqliteImageStore image_store{db};
   RoomService rooms{room_store, users, clock, ids};
-  Messaging messaging{message_store, clock, ids};
+  Messaging messaging{message_store, clock, ids, nullptr, &image_store};
   std::string room_id;
 
   explicit World(store::sqlite::DatabaseSettings settings) : db(settings, clock.now_ms()) {
@@ -166,7 +168,7 @@ TEST_F(MessagingTest, ClientMsgIdAndTypeAreChecked) {
   auto image = w.messaging.send("ann", w.room_id, SendRequest{"img", "image", "", std::string("i1")});
   ASSERT_FALSE(image);
   EXPECT_EQ(image.error().code, Code::validation);
-  EXPECT_EQ(image.error().field, "type");
+  EXPECT_EQ(image.error().field, "imageId");  // no such upload
   auto video = w.messaging.send("ann", w.room_id, SendRequest{"vid", "video", "x", std::nullopt});
   ASSERT_FALSE(video);
   EXPECT_EQ(video.error().field, "type");
@@ -243,4 +245,42 @@ TEST(MessagingConcurrency, ConcurrentSendersOnAFileGetSeqsOneToTwoHundred) {
   }
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
+}
+
+TEST_F(MessagingTest, ImageMessagesCarryOnesOwnUploadOnly) {
+  Image upload;
+  upload.id = "img1";
+  upload.uploader_id = "ann";
+  upload.content_type = "image/webp";
+  upload.width = 1920;
+  upload.height = 1080;
+  upload.bytes = 50'000;
+  upload.thumbnail_content_type = "image/webp";
+  upload.thumbnail_width = 320;
+  upload.thumbnail_height = 180;
+  upload.created_at_ms = w.clock.now_ms();
+  ASSERT_TRUE(w.image_store.insert(upload));
+
+  auto theirs = w.messaging.send("ben", w.room_id, SendRequest{"b1", "image", "", std::string("img1")});
+  ASSERT_FALSE(theirs);
+  EXPECT_EQ(theirs.error().field, "imageId");
+
+  auto sent = w.messaging.send("ann", w.room_id, SendRequest{"a1", "image", "ignored", std::string("img1")});
+  ASSERT_TRUE(sent) << sent.error().detail;
+  EXPECT_EQ(sent->message.type, MessageType::image);
+  EXPECT_EQ(sent->message.text, "");
+  ASSERT_TRUE(sent->message.image);
+  EXPECT_EQ(sent->message.image->width, 1920);
+
+  // Read back: history and a retry carry the image too.
+  auto page = w.messaging.history("ben", w.room_id, PageQuery{});
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->messages.size(), 1u);
+  ASSERT_TRUE(page->messages[0].image);
+  EXPECT_EQ(page->messages[0].image->content_type, "image/webp");
+  auto retry = w.messaging.send("ann", w.room_id, SendRequest{"a1", "image", "", std::string("img1")});
+  ASSERT_TRUE(retry);
+  EXPECT_FALSE(retry->created);
+  ASSERT_TRUE(retry->message.image);
+  EXPECT_EQ(retry->message.image->id, "img1");
 }

@@ -259,7 +259,7 @@ describe('sending', () => {
       [{ clientMsgId: 'k', type: 'video', text: 'hi' }, 'type'],
       [{ clientMsgId: 'k', type: 'text' }, 'text'],
       [{ clientMsgId: 'k', type: 'text', text: 5 }, 'text'],
-      [{ clientMsgId: 'k', type: 'image', imageId: 'img' }, 'type'],
+      [{ clientMsgId: 'k', type: 'image', imageId: 'img' }, 'imageId'],  // not an upload of the sender's
     ];
     for (const [body, field] of bad) {
       const res = assertProblem(await a.post(path, body), 400, 'validation');

@@ -5,6 +5,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "store/sqlite/image_rows.hpp"
 #include "store/sqlite/message_rows.hpp"
 #include "store/sqlite/statement.hpp"
 
@@ -31,6 +32,7 @@ chat::Result<chat::Appended> answer_retry(Connection& conn, const chat::Message&
     return chat::fail(chat::Error::conflict("clientMsgId was already used for a message in another room"));
   }
   original.unread_count = unread_count_on(conn, original);
+  attach_images(conn, {&original});
   return chat::Appended{std::move(original), false};
 }
 

@@ -2,31 +2,10 @@
 
 #include <string>
 
+#include "store/sqlite/image_rows.hpp"
 #include "store/sqlite/statement.hpp"
 
 namespace chattwo::store::sqlite {
-namespace {
-
-constexpr std::string_view kImageColumns =
-    "i.id, i.uploader_id, i.content_type, i.width, i.height, i.bytes, i.thumbnail_content_type,"
-    " i.thumbnail_width, i.thumbnail_height, i.created_at";
-
-chat::Image read_image(const Statement& q) {
-  chat::Image image;
-  image.id = q.text(0);
-  image.uploader_id = q.text(1);
-  image.content_type = q.text(2);
-  image.width = static_cast<int>(q.integer(3));
-  image.height = static_cast<int>(q.integer(4));
-  image.bytes = q.integer(5);
-  image.thumbnail_content_type = q.text(6);
-  image.thumbnail_width = static_cast<int>(q.integer(7));
-  image.thumbnail_height = static_cast<int>(q.integer(8));
-  image.created_at_ms = q.integer(9);
-  return image;
-}
-
-}  // namespace
 
 chat::Result<void> SqliteImageStore::insert(const chat::Image& image) {
   try {

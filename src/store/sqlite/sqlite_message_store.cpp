@@ -8,6 +8,7 @@
 #include <string>
 
 #include "store/sqlite/append_message.hpp"
+#include "store/sqlite/image_rows.hpp"
 #include "store/sqlite/message_rows.hpp"
 #include "store/sqlite/read_transaction.hpp"
 #include "store/sqlite/statement.hpp"
@@ -109,10 +110,13 @@ chat::Result<chat::MessagePage> SqliteMessageStore::page(std::string_view room_i
     if (query.after_seq) page.messages.pop_back();
     else page.messages.erase(page.messages.begin());
   }
+  std::vector<chat::Message*> shown;
   for (auto& m : page.messages) {
+    shown.push_back(&m);
     if (m.type == chat::MessageType::system) continue;  // never unread (API.md)
     m.unread_count = std::lower_bound(marks.begin(), marks.end(), m.seq) - marks.begin();
   }
+  attach_images(conn, shown);
   return page;
 }
 

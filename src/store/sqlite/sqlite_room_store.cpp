@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "store/sqlite/append_message.hpp"
+#include "store/sqlite/image_rows.hpp"
 #include "store/sqlite/message_rows.hpp"
 #include "store/sqlite/read_transaction.hpp"
 #include "store/sqlite/statement.hpp"
@@ -166,6 +167,11 @@ std::vector<chat::RoomSummary> SqliteRoomStore::summaries_for(std::string_view u
       chat::Message m = read_message(q);
       if (auto i = at(m.room_id)) out[*i].last_message = std::move(m);
     }
+    std::vector<chat::Message*> shown;
+    for (auto& summary : out) {
+      if (summary.last_message) shown.push_back(&*summary.last_message);
+    }
+    attach_images(conn, shown);
   }
   {  // how many members have not read each newest message (system ones count 0)
     Statement q = conn.prepare(
@@ -234,6 +240,7 @@ std::vector<chat::MemberSummary> SqliteRoomStore::member_summaries(std::string_v
     Statement q = conn.prepare("SELECT " + std::string(kMessageColumns) + " FROM messages WHERE room_id = ?1 AND seq = ?2");
     q.bind(1, room_id).bind(2, last_seq);
     if (q.step()) room.last_message = read_message(q);
+    if (room.last_message) attach_images(conn, {&*room.last_message});
     if (room.last_message && room.last_message->type != chat::MessageType::system) {
       room.last_message->unread_count = std::count_if(
           members.begin(), members.end(), [&](const Member& m) { return m.last_read_seq < last_seq; });
