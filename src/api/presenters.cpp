@@ -13,8 +13,8 @@ boost::json::object user_json(const chat::User& user, bool is_self) {
   boost::json::object o;
   o["id"] = user.id;
   o["name"] = user.name;
-  // Images arrive with issue 5; until then no avatar can be set.
-  o["avatar"] = nullptr;
+  if (user.avatar) o["avatar"] = image_json(*user.avatar);
+  else o["avatar"] = nullptr;
   o["statusMessage"] = user.status_message;
   o["createdAt"] = base::format_rfc3339_ms(user.created_at_ms);
   if (is_self) {

@@ -62,6 +62,7 @@ class Services {
   store::sqlite::Database db;
   store::sqlite::SqliteUserStore users;
   store::sqlite::SqliteSessionStore sessions;
+  store::sqlite::SqliteImageStore image_store;  // image records: avatars and image messages check them
   auth::Argon2idHasher hasher;
   auth::SodiumSecretSource secrets;
   chat::LoginThrottle throttle;
@@ -71,7 +72,6 @@ class Services {
   store::sqlite::SqliteRoomStore room_store;
   store::sqlite::SqliteMessageStore message_store;
   store::sqlite::SqliteWriteBatch write_batch;
-  store::sqlite::SqliteImageStore image_store;
   chat::RoomService rooms;
   chat::SendRateLimiter send_limiter;
   chat::Messaging messaging;

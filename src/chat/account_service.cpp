@@ -13,7 +13,7 @@ constexpr std::string_view kBadCredentials = "wrong email or password";
 
 AccountService::AccountService(UserStore& users, SessionStore& sessions, PasswordHasher& hasher,
                                SecretSource& secrets, Clock& clock, IdGenerator& ids,
-                               LoginThrottle& throttle, AccountSettings settings)
+                               LoginThrottle& throttle, AccountSettings settings, ImageStore* images)
     : users_(users),
       sessions_(sessions),
       hasher_(hasher),
@@ -22,6 +22,7 @@ AccountService::AccountService(UserStore& users, SessionStore& sessions, Passwor
       ids_(ids),
       throttle_(throttle),
       settings_(settings),
+      images_(images),
       decoy_hash_(hasher.hash(secrets.new_token())) {}
 
 Result<SignIn> AccountService::sign_up(std::string_view email, std::string_view password,
@@ -96,11 +97,14 @@ Result<User> AccountService::update_profile(const Caller& caller, const ProfileP
   }
   if (patch.avatar_image_id) {
     if (patch.avatar_image_id->has_value()) {
-      // No image can exist before the images feature (issue 5) stores them,
-      // so any id names an image this caller cannot use.
-      return fail(Error::not_found("no image with id avatarImageId that you may use"));
+      // One's own upload only (anyone signed in may then see it).
+      std::optional<Image> image;
+      if (images_) image = images_->find(**patch.avatar_image_id);
+      if (!image || image->uploader_id != caller.user.id) {
+        return fail(Error{Code::not_found, "no image with this id that you uploaded", "avatarImageId"});
+      }
     }
-    clean.avatar_image_id = std::optional<std::string>{};
+    clean.avatar_image_id = *patch.avatar_image_id;
   }
   auto updated = users_.update_profile(caller.user.id, clean);
   if (!updated) return fail(Error::unauthenticated("the session's account no longer exists"));

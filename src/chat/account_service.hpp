@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "chat/clock.hpp"
+#include "chat/image_store.hpp"
 #include "chat/login_throttle.hpp"
 #include "chat/password_hasher.hpp"
 #include "chat/result.hpp"
@@ -41,7 +42,7 @@ class AccountService {
  public:
   AccountService(UserStore& users, SessionStore& sessions, PasswordHasher& hasher,
                  SecretSource& secrets, Clock& clock, IdGenerator& ids, LoginThrottle& throttle,
-                 AccountSettings settings);
+                 AccountSettings settings, ImageStore* images = nullptr);
 
   /// Creates an account and a cookie session. Code::conflict if the email exists.
   Result<SignIn> sign_up(std::string_view email, std::string_view password, std::string_view name);
@@ -77,6 +78,7 @@ class AccountService {
   IdGenerator& ids_;
   LoginThrottle& throttle_;
   const AccountSettings settings_;
+  ImageStore* images_;  // null: no avatars can be set
   // A real hash of a random password: verified against when the email is
   // unknown, so that the answer takes as long as for a wrong password.
   std::string decoy_hash_;

@@ -6,6 +6,7 @@
 #include "auth/sodium_secret_source.hpp"
 #include "chat/test_fakes.hpp"
 #include "store/sqlite/database.hpp"
+#include "store/sqlite/sqlite_image_store.hpp"
 #include "store/sqlite/sqlite_session_store.hpp"
 #include "store/sqlite/sqlite_user_store.hpp"
 
@@ -22,10 +23,11 @@ struct Accounts : ::testing::Test {
   store::sqlite::Database db{store::sqlite::DatabaseSettings{":memory:"}, clock_.now_ms()};
   store::sqlite::SqliteUserStore users{db};
   store::sqlite::SqliteSessionStore sessions{db};
+  store::sqlite::SqliteImageStore images{db};
   auth::Argon2idHasher hasher{{.memlimit_bytes = 64 * 1024, .opslimit = 1}};
   auth::SodiumSecretSource secrets;
   LoginThrottle throttle{{.max_failures_per_email = 3, .max_failures_per_address = 100}};
-  AccountService accounts{users, sessions, hasher, secrets, clock_, ids_, throttle, AccountSettings{}};
+  AccountService accounts{users, sessions, hasher, secrets, clock_, ids_, throttle, AccountSettings{}, &images};
 };
 
 }  // namespace
@@ -137,4 +139,41 @@ TEST_F(Accounts, ProfilePatchChangesOnlyGivenFields) {
   EXPECT_EQ(accounts.update_profile(*caller, avatar).error().code, Code::not_found);
   avatar.avatar_image_id = std::optional<std::string>{};
   EXPECT_TRUE(accounts.update_profile(*caller, avatar));
+}
+
+TEST_F(Accounts, AnAvatarIsOnesOwnUploadAndComesBackWithTheUser) {
+  auto a = accounts.sign_up("a@b.c", "password1", "A");
+  auto b = accounts.sign_up("b@b.c", "password1", "B");
+  ASSERT_TRUE(a && b);
+  Image upload;
+  upload.id = "face";
+  upload.uploader_id = a->user.id;
+  upload.content_type = "image/png";
+  upload.width = upload.height = 512;
+  upload.thumbnail_content_type = "image/png";
+  upload.thumbnail_width = upload.thumbnail_height = 320;
+  upload.created_at_ms = clock_.now_ms();
+  ASSERT_TRUE(images.insert(upload));
+
+  ProfilePatch use;
+  use.avatar_image_id = std::optional<std::string>("face");
+  auto not_theirs = accounts.update_profile(*accounts.authenticate(b->secret), use);
+  ASSERT_FALSE(not_theirs);
+  EXPECT_EQ(not_theirs.error().code, Code::not_found);
+  EXPECT_EQ(not_theirs.error().field, "avatarImageId");
+
+  auto set = accounts.update_profile(*accounts.authenticate(a->secret), use);
+  ASSERT_TRUE(set) << set.error().detail;
+  ASSERT_TRUE(set->avatar);
+  EXPECT_EQ(set->avatar->width, 512);
+  auto seen = accounts.find_user(a->user.id);  // as others see them
+  ASSERT_TRUE(seen);
+  ASSERT_TRUE(seen->avatar);
+  EXPECT_EQ(seen->avatar->id, "face");
+
+  ProfilePatch remove;
+  remove.avatar_image_id = std::optional<std::string>{};
+  auto removed = accounts.update_profile(*accounts.authenticate(a->secret), remove);
+  ASSERT_TRUE(removed);
+  EXPECT_FALSE(removed->avatar);
 }

@@ -3,6 +3,8 @@
 #include <optional>
 #include <string>
 
+#include "chat/image.hpp"
+
 namespace chattwo::chat {
 
 /// A person with an account. `email` is absent only for accounts that a
@@ -13,6 +15,7 @@ struct User {
   std::string name;                  // 1-40 code points, trimmed
   std::string status_message;        // 0-60 code points
   std::optional<std::string> avatar_image_id;
+  std::optional<Image> avatar;  // the avatar's record (stores fill it in when they read a user)
   std::int64_t created_at_ms = 0;
 };
 

@@ -20,31 +20,56 @@ chat::Image read_image(const Statement& q) {
   return image;
 }
 
-void attach_images(Connection& conn, const std::vector<chat::Message*>& messages) {
-  // Image ids are ULIDs (the service makes them): no JSON escaping needed.
-  std::string ids = "[";
-  for (const chat::Message* m : messages) {
-    if (!m->image_id || m->image) continue;
-    if (ids.size() > 1) ids += ',';
-    ids += '"';
-    ids += *m->image_id;
-    ids += '"';
+namespace {
+
+// The images with these ids, in one query. Image ids are ULIDs (the
+// service makes them): no JSON escaping needed.
+std::unordered_map<std::string, chat::Image> find_images(Connection& conn, const std::vector<const std::string*>& ids) {
+  std::unordered_map<std::string, chat::Image> found;
+  if (ids.empty()) return found;
+  std::string array = "[";
+  for (const std::string* id : ids) {
+    if (array.size() > 1) array += ',';
+    array += '"';
+    array += *id;
+    array += '"';
   }
-  if (ids.size() == 1) return;
-  ids += ']';
+  array += ']';
   static const std::string kFind =
       "SELECT " + std::string(kImageColumns) + " FROM images i WHERE i.id IN (SELECT value FROM json_each(?1))";
   Statement q = conn.prepare(kFind);
-  q.bind(1, ids);
-  std::unordered_map<std::string, chat::Image> found;
+  q.bind(1, array);
   while (q.step()) {
     chat::Image image = read_image(q);
     std::string id = image.id;
     found.emplace(std::move(id), std::move(image));
   }
+  return found;
+}
+
+}  // namespace
+
+void attach_images(Connection& conn, const std::vector<chat::Message*>& messages) {
+  std::vector<const std::string*> ids;
+  for (const chat::Message* m : messages) {
+    if (m->image_id && !m->image) ids.push_back(&*m->image_id);
+  }
+  const auto found = find_images(conn, ids);
   for (chat::Message* m : messages) {
     if (!m->image_id || m->image) continue;
     if (auto it = found.find(*m->image_id); it != found.end()) m->image = it->second;
+  }
+}
+
+void attach_avatars(Connection& conn, const std::vector<chat::User*>& users) {
+  std::vector<const std::string*> ids;
+  for (const chat::User* u : users) {
+    if (u->avatar_image_id && !u->avatar) ids.push_back(&*u->avatar_image_id);
+  }
+  const auto found = find_images(conn, ids);
+  for (chat::User* u : users) {
+    if (!u->avatar_image_id || u->avatar) continue;
+    if (auto it = found.find(*u->avatar_image_id); it != found.end()) u->avatar = it->second;
   }
 }
 

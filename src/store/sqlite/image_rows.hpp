@@ -6,6 +6,7 @@
 
 #include "chat/image.hpp"
 #include "chat/message.hpp"
+#include "chat/user.hpp"
 #include "store/sqlite/database.hpp"
 #include "store/sqlite/statement.hpp"
 
@@ -20,5 +21,8 @@ chat::Image read_image(const Statement& row);
 /// Sets `image` on each image message among `messages` from the images
 /// table, in one query (a message whose image is gone keeps none).
 void attach_images(Connection& conn, const std::vector<chat::Message*>& messages);
+
+/// Sets `avatar` on each user with an avatar_image_id, likewise in one query.
+void attach_avatars(Connection& conn, const std::vector<chat::User*>& users);
 
 }  // namespace chattwo::store::sqlite

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "store/sqlite/image_rows.hpp"
 #include "store/sqlite/like_pattern.hpp"
 #include "store/sqlite/statement.hpp"
 
@@ -77,6 +78,9 @@ std::vector<chat::User> SqliteFriendStore::list(std::string_view user_id, std::s
     u.created_at_ms = q.integer(5);
     friends.push_back(std::move(u));
   }
+  std::vector<chat::User*> shown;
+  for (auto& u : friends) shown.push_back(&u);
+  attach_avatars(*lease, shown);
   return friends;
 }
 

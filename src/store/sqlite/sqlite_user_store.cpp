@@ -1,5 +1,6 @@
 #include "store/sqlite/sqlite_user_store.hpp"
 
+#include "store/sqlite/image_rows.hpp"
 #include "store/sqlite/like_pattern.hpp"
 #include "store/sqlite/statement.hpp"
 
@@ -18,6 +19,13 @@ chat::User read_user(const Statement& row) {
   u.avatar_image_id = row.optional_text(4);
   u.created_at_ms = row.integer(5);
   return u;
+}
+
+std::vector<chat::User*> pointers_to(std::vector<chat::User>& users) {
+  std::vector<chat::User*> out;
+  out.reserve(users.size());
+  for (auto& u : users) out.push_back(&u);
+  return out;
 }
 
 }  // namespace
@@ -44,7 +52,9 @@ std::optional<chat::User> SqliteUserStore::find_by_id(std::string_view id) {
   Statement q = lease->prepare("SELECT " + std::string(kUserColumns) + " FROM users WHERE id = ?1");
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
-  return read_user(q);
+  chat::User user = read_user(q);
+  attach_avatars(*lease, {&user});
+  return user;
 }
 
 std::vector<chat::User> SqliteUserStore::find_by_ids(const std::vector<std::string>& ids) {
@@ -69,6 +79,7 @@ std::vector<chat::User> SqliteUserStore::find_by_ids(const std::vector<std::stri
                                " FROM users WHERE id IN (SELECT value FROM json_each(?1))");
   q.bind(1, array);
   while (q.step()) out.push_back(read_user(q));
+  attach_avatars(*lease, pointers_to(out));
   return out;
 }
 
@@ -77,7 +88,9 @@ std::optional<chat::Credentials> SqliteUserStore::find_credentials_by_email(std:
   Statement q = lease->prepare("SELECT " + std::string(kUserColumns) + " FROM users WHERE email = ?1");
   q.bind(1, email);
   if (!q.step()) return std::nullopt;
-  return chat::Credentials{read_user(q), q.text(6)};
+  chat::Credentials credentials{read_user(q), q.text(6)};
+  attach_avatars(*lease, {&credentials.user});
+  return credentials;
 }
 
 std::optional<chat::User> SqliteUserStore::update_profile(std::string_view id,
@@ -96,6 +109,7 @@ std::optional<chat::User> SqliteUserStore::update_profile(std::string_view id,
     q.bind(5, std::int64_t{patch.avatar_image_id.has_value()});
     if (q.step()) result = read_user(q);
     q.run();
+    if (result) attach_avatars(conn, {&*result});
   });
   return result;
 }
@@ -114,6 +128,7 @@ std::vector<chat::User> SqliteUserStore::search(const chat::UserQuery& query) {
   q.bind(1, query.exclude_id).bind(2, like_contains(query.name_part)).bind(3, query.email);
   q.bind(4, static_cast<std::int64_t>(query.limit));
   while (q.step()) found.push_back(read_user(q));
+  attach_avatars(*lease, pointers_to(found));
   return found;
 }
 
