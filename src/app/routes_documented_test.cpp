@@ -4,7 +4,10 @@
 // context composed as serve.cpp composes it (app::Services, in memory).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -58,8 +61,15 @@ TEST(RoutesDocumented, EveryRouteIsInTheOpenApiDocumentAndTheOtherWayRound) {
   app::ServicesSettings settings;
   settings.database = {":memory:"};
   settings.argon2 = {8 << 20, 1};
+  const auto dir = std::filesystem::temp_directory_path() / ("chattwo-routes-" + std::to_string(::getpid()));
+  settings.images.dir = (dir / "images").string();
+  settings.upload_work_dir = (dir / "uploads").string();
   app::Services services(settings, clock, ids, metrics, health);
 
+  struct RemoveDir {
+    std::filesystem::path path;
+    ~RemoveDir() { std::filesystem::remove_all(path); }
+  } remove_dir{dir};
   std::set<Operation> routed;
   for (const auto& route : api::all_routes(services.context)) {
     std::string method = lower(api::to_string(route.method));

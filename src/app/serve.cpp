@@ -65,23 +65,27 @@ int lock_data_dir(const std::string& dir) {
   return fd;  // held until exit
 }
 
-// Deletes expired sessions once an hour, on a storage worker.
-class SessionJanitor {
+// Housekeeping on a timer, each round on a storage worker: expired
+// sessions' rows (they are refused on sight anyway) and images nothing uses
+// any more (ImageService::sweep, after its grace period).
+class Janitor {
  public:
-  SessionJanitor(chat::SessionStore& sessions, base::WorkerPool& pool, chat::Clock& clock)
-      : thread_([this, &sessions, &pool, &clock] {
+  Janitor(chat::SessionStore& sessions, chat::ImageService& images, base::WorkerPool& pool, chat::Clock& clock)
+      : thread_([this, &sessions, &images, &pool, &clock] {
           std::unique_lock lock(mutex_);
-          while (!wake_.wait_for(lock, std::chrono::hours(1), [this] { return stopping_; })) {
-            pool.try_submit([&sessions, &clock] {
+          while (!wake_.wait_for(lock, std::chrono::minutes(10), [this] { return stopping_; })) {
+            pool.try_submit([&sessions, &images, &clock] {
               try {
                 if (auto n = sessions.purge_expired(clock.now_ms())) spdlog::info("purged {} expired sessions", n);
+                // A bounded round: a backlog goes in later rounds, never one long job.
+                if (auto n = images.sweep(500)) spdlog::info("deleted {} unused images", n);
               } catch (const std::exception& e) {
-                spdlog::warn("purging expired sessions failed: {}", e.what());
+                spdlog::warn("housekeeping failed: {}", e.what());
               }
             });
           }
         }) {}
-  ~SessionJanitor() { stop(); }
+  ~Janitor() { stop(); }
   void stop() {
     {
       std::lock_guard lock(mutex_);
@@ -126,6 +130,11 @@ int serve(ops::Settings settings) {
   services_settings.max_send_rate = settings.max_send_rate;
   services_settings.https = settings.public_url.starts_with("https://");
   services_settings.max_json_body_bytes = settings.max_json_body_bytes;
+  services_settings.images = settings.images;
+  // Uploads are re-encoded here; what a crash leaves is cleared at start.
+  services_settings.upload_work_dir = (fs::path(settings.data_dir) / "uploads").string();
+  fs::remove_all(services_settings.upload_work_dir);
+  fs::create_directories(services_settings.upload_work_dir);
   Services services(services_settings, clock, ids, metrics, health);
   services.sessions.purge_expired(clock.now_ms());
   services.start();
@@ -176,8 +185,7 @@ int serve(ops::Settings settings) {
   spdlog::info("serving on {} with {} network and {} worker threads; data in {}", url_of(server.local_endpoint()),
                net_threads, workers, settings.data_dir);
 
-  // Expired sessions are refused on sight; this only reclaims their rows.
-  SessionJanitor janitor(services.sessions, pool, clock);
+  Janitor janitor(services.sessions, services.images, pool, clock);
   server.run();
   janitor.stop();
   // Connections are gone: nobody waits for queued work any more. Running

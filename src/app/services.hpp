@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "api/api_context.hpp"
@@ -18,7 +19,9 @@
 #include "auth/sodium_secret_source.hpp"
 #include "bus/local/local_event_bus.hpp"
 #include "chat/account_service.hpp"
+#include "chat/blob_store.hpp"
 #include "chat/friend_service.hpp"
+#include "chat/image_service.hpp"
 #include "chat/login_throttle.hpp"
 #include "chat/messaging.hpp"
 #include "chat/notification_service.hpp"
@@ -26,7 +29,9 @@
 #include "chat/room_service.hpp"
 #include "chat/send_rate_limiter.hpp"
 #include "chat/user_directory.hpp"
+#include "media/vips/vips_image_processor.hpp"
 #include "ops/health.hpp"
+#include "ops/settings.hpp"
 #include "ops/metrics.hpp"
 #include "store/sqlite/database.hpp"
 #include "store/sqlite/sqlite_friend_store.hpp"
@@ -49,7 +54,14 @@ struct ServicesSettings {
   std::size_t max_json_body_bytes = 1 << 20;
   // How long a room's changes gather before members' lists are updated.
   std::chrono::milliseconds room_list_window{200};
+  // Images: where their bytes live (a folder, or S3), and a local folder
+  // where uploads are checked and re-encoded (never inside the blob folder).
+  ops::ImageStoreSettings images;
+  std::string upload_work_dir;
 };
+
+/// The configured BlobStore: a folder (the embedded default) or S3.
+std::unique_ptr<chat::BlobStore> make_blob_store(const ops::ImageStoreSettings& settings, chat::Clock& clock);
 
 class Services {
  public:
@@ -86,6 +98,10 @@ class Services {
   chat::NotificationService notifications;
   store::sqlite::SqliteFriendStore friend_store;
   chat::FriendService friends;
+
+  std::unique_ptr<chat::BlobStore> blobs;
+  media::vips::VipsImageProcessor image_processor;
+  chat::ImageService images;
 
   api::ApiContext context;
 
