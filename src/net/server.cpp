@@ -9,8 +9,11 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -18,11 +21,14 @@
 #include <boost/beast/http/write.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
+#include <variant>
 
 #include "api/problem.hpp"
 #include "base/ulid.hpp"
@@ -55,6 +61,12 @@ constexpr auto kLingerTime = std::chrono::seconds(2);
 constexpr std::size_t kLingerBytes = 16 << 20;
 // Request ids taken from a proxy's X-Request-Id: at most this long, safe characters only.
 constexpr std::size_t kMaxRequestIdBytes = 64;
+// Bytes of a streamed body (an upload into a BodySink, a download from a
+// ResponseBody) moved per hop to a storage worker. 64 KiB is what Beast reads
+// from a socket at once anyway; a 10 MiB image is 160 hops, and a transfer
+// holds this buffer plus the connection's read buffer (also ~64 KiB), however
+// large the body.
+constexpr std::size_t kStreamChunkBytes = 64 * 1024;
 
 api::Method to_api_method(http::verb v) {
   switch (v) {
@@ -86,6 +98,23 @@ bool is_safe_request_id(std::string_view id) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
   }
   return true;
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+api::Response body_too_large(std::size_t limit) {
+  return api::problem(chat::Code::payload_too_large,
+                      "the body is over this endpoint's limit of " + std::to_string(limit) + " bytes");
+}
+
+api::Response server_busy() {
+  chat::Error e{chat::Code::unavailable, "the server is busy; try again shortly"};
+  e.retry_after_s = 1;
+  return api::to_problem(e);
 }
 
 bool is_loopback(const asio::ip::address& a) {
@@ -133,6 +162,30 @@ struct Server::Impl {
   asio::awaitable<void> serve(std::shared_ptr<Connection> conn, Listener& listener);
   asio::awaitable<api::Response> dispatch(api::Request& req, const Router::Match& match, Listener& listener,
                                           std::string& route_label);
+  std::optional<api::Response> answer_without_handler(const api::Request& req, const Router::Match& match,
+                                                      const Listener& listener, std::string& route_label) const;
+
+  /// The answer to a request on a streaming route, and whether its body was
+  /// read to the end (if not, the connection closes after the answer).
+  struct Streamed {
+    api::Response response;
+    bool body_read = false;
+  };
+  asio::awaitable<std::optional<Streamed>> receive_streamed(Connection& conn, beast::flat_buffer& buffer,
+                                                            http::request_parser<http::string_body>& parser,
+                                                            api::Request& req, const Router::Match& match,
+                                                            Listener& listener, std::string& route_label,
+                                                            std::size_t body_limit);
+  asio::awaitable<std::optional<Streamed>> pump_body(Connection& conn, beast::flat_buffer& buffer,
+                                                     http::request_parser<http::string_body>& head_parser,
+                                                     api::Request& req, const api::Route& route, std::size_t body_limit,
+                                                     std::unique_ptr<api::BodySink>& sink);
+  asio::awaitable<void> dispose(api::Runs runs, std::unique_ptr<api::BodySink> sink);
+  asio::awaitable<bool> write_response(Connection& conn, api::Response& r, const api::Request& req, bool keep_alive);
+  /// Runs `fn` where `runs` says and returns its result on the connection's
+  /// strand. Throws PoolOverloaded when the pool's queue is full, and what fn throws.
+  template <class Fn>
+  asio::awaitable<std::invoke_result_t<Fn&>> run_where(api::Runs runs, Fn fn);
   asio::awaitable<void> linger_close(Connection& conn);
   asio::awaitable<void> answer_and_close(Connection& conn, api::Response r);
   asio::awaitable<void> websocket_session(std::shared_ptr<Connection> conn, std::uint64_t id,
@@ -224,6 +277,10 @@ void Server::run() {
   }
   impl_->ioc.run();
   for (auto& t : threads) t.join();
+}
+
+void Server::request_stop() {
+  asio::post(impl_->control, [impl = impl_.get()] { impl->on_signal(); });
 }
 
 // ---- lifecycle -------------------------------------------------------------
@@ -449,42 +506,40 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn, List
       api::Response response;
       std::string route_label = match.route ? match.route->pattern : "unmatched";
       bool keep_alive = head.keep_alive();
-      bool body_ok = true;
+      // Answered before the body was read to its end: the connection closes
+      // after the answer, lingering so that the client reads it.
+      bool body_unread = false;
 
       if (const auto length = parser.content_length(); length && *length > body_limit) {
-        response = api::problem(chat::Code::payload_too_large,
-                                "the body is over this endpoint's limit of " + std::to_string(body_limit) + " bytes");
-        keep_alive = false;
-        body_ok = false;
-      } else if (!parser.is_done()) {
-        parser.body_limit(body_limit);
-        conn->stream.expires_after(settings.body_timeout);
-        auto [body_ec, body_n] = co_await http::async_read(conn->stream, buffer, parser, kTuple);
-        if (body_ec == http::error::body_limit) {
-          response = api::problem(chat::Code::payload_too_large,
-                                  "the body is over this endpoint's limit of " + std::to_string(body_limit) + " bytes");
-          keep_alive = false;
-          body_ok = false;
-        } else if (body_ec) {
-          break;  // the client went away or stalled mid-body: nobody to answer
+        response = body_too_large(body_limit);
+        body_unread = true;
+      } else if (match.route && match.route->open_body) {
+        auto streamed =
+            co_await receive_streamed(*conn, buffer, parser, req, match, listener, route_label, body_limit);
+        if (!streamed) break;  // the client went away or stalled mid-body: nobody to answer
+        response = std::move(streamed->response);
+        body_unread = !streamed->body_read;
+      } else {
+        if (!parser.is_done()) {
+          parser.body_limit(body_limit);
+          conn->stream.expires_after(settings.body_timeout);
+          auto [body_ec, body_n] = co_await http::async_read(conn->stream, buffer, parser, kTuple);
+          if (body_ec == http::error::body_limit) {
+            response = body_too_large(body_limit);
+            body_unread = true;
+          } else if (body_ec) {
+            break;  // the client went away or stalled mid-body: nobody to answer
+          }
+        }
+        if (!body_unread) {
+          req.body = std::move(parser.get().body());
+          response = co_await dispatch(req, match, listener, route_label);
         }
       }
-
-      if (body_ok) {
-        req.body = std::move(parser.get().body());
-        response = co_await dispatch(req, match, listener, route_label);
-      }
+      if (body_unread) keep_alive = false;
       finish_response(response, req);
       if (conn->closing || closing.load()) keep_alive = false;
-
-      http::response<http::string_body> res{static_cast<http::status>(response.status), 11};
-      for (auto& [k, v] : response.headers) res.insert(k, v);  // insert: Set-Cookie may repeat
-      res.keep_alive(keep_alive);
-      res.body() = std::move(response.body);
-      res.prepare_payload();
-      if (req.method == api::Method::head) res.body().clear();  // Content-Length stays: RFC 9110 9.3.2
-      conn->stream.expires_after(settings.body_timeout);
-      auto [write_ec, write_n] = co_await http::async_write(conn->stream, res, kTuple);
+      const bool written = co_await write_response(*conn, response, req, keep_alive);
 
       const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
       const std::string method(api::to_string(req.method));
@@ -501,9 +556,9 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn, List
                    peer_address);
 
       ++served;
-      if (write_ec) break;
+      if (!written) break;
       if (!keep_alive) {
-        if (!body_ok) co_await linger_close(*conn);
+        if (body_unread) co_await linger_close(*conn);
         break;
       }
     }
@@ -567,37 +622,47 @@ asio::awaitable<void> Server::Impl::linger_close(Connection& conn) {
   }
 }
 
-asio::awaitable<api::Response> Server::Impl::dispatch(api::Request& req, const Router::Match& match,
-                                                      Listener& listener, std::string& route_label) {
+// The answers given without running the route's code: a foreign Host, no
+// route (or a static file), 405, a bad path, a foreign Origin.
+std::optional<api::Response> Server::Impl::answer_without_handler(const api::Request& req,
+                                                                  const Router::Match& match,
+                                                                  const Listener& listener,
+                                                                  std::string& route_label) const {
   if (!host_allowed(req.header("host"))) {
-    co_return api::problem(chat::Code::validation,
-                           "this server does not answer for that Host; use its own address or --public-url");
+    return api::problem(chat::Code::validation,
+                        "this server does not answer for that Host; use its own address or --public-url");
   }
   switch (match.outcome) {
     case Router::Outcome::found:
       break;
     case Router::Outcome::method_not_allowed:
-      co_return api::method_not_allowed(match.allow);
+      return api::method_not_allowed(match.allow);
     case Router::Outcome::bad_path:
-      co_return api::problem(chat::Code::validation, "the path has a malformed %-escape");
+      return api::problem(chat::Code::validation, "the path has a malformed %-escape");
     case Router::Outcome::not_found:
       if (listener.is_main && parts.static_files &&
           (req.method == api::Method::get || req.method == api::Method::head)) {
         if (auto decoded = api::percent_decode(req.path)) {
           if (auto file = parts.static_files->serve(*decoded, req.header("if-none-match"))) {
             route_label = "static";
-            co_return std::move(*file);
+            return std::move(*file);
           }
         }
       }
-      co_return api::problem(chat::Code::not_found, "no such resource: " + req.path);
+      return api::problem(chat::Code::not_found, "no such resource: " + req.path);
   }
 
   // A browser page of another site must not make us change state, whatever
   // cookies it carries. Non-browser clients send no Origin and pass.
   if (api::is_unsafe(req.method) && !origins.allows(req.header("origin"), req.header("host"))) {
-    co_return api::problem(chat::Code::forbidden, "requests from this Origin are not allowed");
+    return api::problem(chat::Code::forbidden, "requests from this Origin are not allowed");
   }
+  return std::nullopt;
+}
+
+asio::awaitable<api::Response> Server::Impl::dispatch(api::Request& req, const Router::Match& match,
+                                                      Listener& listener, std::string& route_label) {
+  if (auto early = answer_without_handler(req, match, listener, route_label)) co_return std::move(*early);
 
   req.path_params = match.params;
   const api::Route& route = *match.route;
@@ -612,14 +677,192 @@ asio::awaitable<api::Response> Server::Impl::dispatch(api::Request& req, const R
     }
     co_return api::problem(chat::Code::internal, "route has no executor");
   } catch (const PoolOverloaded&) {
-    chat::Error e{chat::Code::unavailable, "the server is busy; try again shortly"};
-    e.retry_after_s = 1;
-    co_return api::to_problem(e);
+    co_return server_busy();
   } catch (const std::exception& e) {
     internal_errors.inc();
     spdlog::error("request {} {} {} failed: {}", req.request_id, api::to_string(req.method), req.path, e.what());
     co_return api::problem(chat::Code::internal, "an internal error occurred; request id " + req.request_id);
   }
+}
+
+template <class Fn>
+asio::awaitable<std::invoke_result_t<Fn&>> Server::Impl::run_where(api::Runs runs, Fn fn) {
+  switch (runs) {
+    case api::Runs::inline_on_network_thread:
+      co_return fn();
+    case api::Runs::on_storage_workers:
+      co_return co_await offload(parts.storage_workers, std::move(fn));
+    case api::Runs::on_hashing_workers:
+      co_return co_await offload(parts.hashing_workers, std::move(fn));
+  }
+  throw std::logic_error("route has no executor");
+}
+
+// A streaming route (Route::open_body): the same checks as any route, then
+// the body goes to the route's sink chunk by chunk.
+asio::awaitable<std::optional<Server::Impl::Streamed>> Server::Impl::receive_streamed(
+    Connection& conn, beast::flat_buffer& buffer, http::request_parser<http::string_body>& parser,
+    api::Request& req, const Router::Match& match, Listener& listener, std::string& route_label,
+    std::size_t body_limit) {
+  // Refused before its code runs (foreign Origin, ...): the body, up to
+  // 10 MiB, is not read into memory to keep the connection; it closes.
+  if (auto early = answer_without_handler(req, match, listener, route_label)) {
+    co_return Streamed{std::move(*early), parser.is_done()};
+  }
+  req.path_params = match.params;
+  const api::Route& route = *match.route;
+
+  std::unique_ptr<api::BodySink> sink;
+  std::optional<Streamed> result;
+  try {
+    result = co_await pump_body(conn, buffer, parser, req, route, body_limit, sink);
+  } catch (const PoolOverloaded&) {
+    result = Streamed{server_busy(), false};
+  } catch (const std::exception& e) {
+    internal_errors.inc();
+    spdlog::error("request {} {} {} failed: {}", req.request_id, api::to_string(req.method), req.path, e.what());
+    result = Streamed{api::problem(chat::Code::internal, "an internal error occurred; request id " + req.request_id),
+                      false};
+  }
+  // Still here: the body did not complete (or write() answered). The sink
+  // cleans up in its destructor (a temporary file): on a worker too.
+  if (sink) co_await dispose(route.runs, std::move(sink));
+  co_return result;
+}
+
+// Opens the sink and feeds it the body; nullopt when the client went away
+// or stalled. Throws what run_where throws.
+asio::awaitable<std::optional<Server::Impl::Streamed>> Server::Impl::pump_body(
+    Connection& conn, beast::flat_buffer& buffer, http::request_parser<http::string_body>& head_parser,
+    api::Request& req, const api::Route& route, std::size_t body_limit, std::unique_ptr<api::BodySink>& sink) {
+  api::BodyOpening opening = co_await run_where(route.runs, [&route, &req] { return route.open_body(req); });
+  if (auto* answer = std::get_if<api::Response>(&opening)) {
+    // E.g. 401 before a byte of the body was read. A client that sent
+    // Expect: 100-continue now sends none (RFC 9110 10.1.1).
+    co_return Streamed{std::move(*answer), head_parser.is_done()};
+  }
+  sink = std::move(std::get<std::unique_ptr<api::BodySink>>(opening));
+  if (!sink) throw std::logic_error("open_body of " + route.pattern + " gave no sink");
+
+  if (!head_parser.is_done()) {
+    if (head_parser.get().version() >= 11 && equals_ignoring_case(req.header("expect"), "100-continue")) {
+      // curl waits a second for this before sending a large body.
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      conn.stream.expires_after(settings.body_timeout);
+      auto [continue_ec, continue_n] = co_await asio::async_write(conn.stream, asio::buffer(kContinue), kTuple);
+      if (continue_ec) co_return std::nullopt;
+    }
+
+    // The head was read with a string_body parser; Beast lets a parser
+    // that has not touched the body change its body type. buffer_body
+    // puts each piece of the body (chunked coding removed) into our buffer
+    // and stops when it is full: one chunk in memory, whatever the size.
+    http::request_parser<http::buffer_body> parser(std::move(head_parser));
+    parser.body_limit(body_limit);
+    auto chunk = std::make_unique_for_overwrite<char[]>(kStreamChunkBytes);
+    while (!parser.is_done()) {
+      parser.get().body().data = chunk.get();
+      parser.get().body().size = kStreamChunkBytes;
+      // body_timeout bounds the wait for each chunk (as nginx's
+      // client_body_timeout bounds each read), not the whole body: a 10 MiB
+      // upload from a phone may well take longer than 30 s. The time the
+      // sink takes on a worker does not count against the client.
+      conn.stream.expires_after(settings.body_timeout);
+      auto [read_ec, read_n] = co_await http::async_read(conn.stream, buffer, parser, kTuple);
+      if (read_ec == http::error::need_buffer) read_ec = {};  // the chunk is full
+      if (read_ec == http::error::body_limit) co_return Streamed{body_too_large(body_limit), false};
+      if (read_ec) co_return std::nullopt;
+      const std::size_t got = kStreamChunkBytes - parser.get().body().size;
+      if (got == 0) continue;
+      // The next chunk is read only once the sink has this one: a slow disk
+      // slows the client down (TCP backpressure) instead of filling memory.
+      std::optional<api::Response> stop = co_await run_where(
+          route.runs, [&sink, &chunk, got] { return sink->write(std::string_view(chunk.get(), got)); });
+      if (stop) co_return Streamed{std::move(*stop), parser.is_done()};
+    }
+  }
+
+  api::Response answer = co_await run_where(route.runs, [&sink] {
+    api::Response r = sink->finish();
+    sink.reset();  // here, on the worker: its destructor may touch files
+    return r;
+  });
+  co_return Streamed{std::move(answer), true};
+}
+
+asio::awaitable<void> Server::Impl::dispose(api::Runs runs, std::unique_ptr<api::BodySink> sink) {
+  try {
+    co_await run_where(runs, [&sink] {
+      sink.reset();
+      return true;
+    });
+  } catch (const PoolOverloaded&) {
+    // The workers are full: the sink is destroyed here, on return.
+  }
+}
+
+// Sends the head and the body (or its stream). False when the connection
+// cannot carry another request: the write failed, or a streamed body could
+// not be read to its end after the head promised its length.
+asio::awaitable<bool> Server::Impl::write_response(Connection& conn, api::Response& response,
+                                                   const api::Request& req, bool keep_alive) {
+  if (!response.stream) {
+    http::response<http::string_body> res{static_cast<http::status>(response.status), 11};
+    for (auto& [k, v] : response.headers) res.insert(k, v);  // insert: Set-Cookie may repeat
+    res.keep_alive(keep_alive);
+    res.body() = std::move(response.body);
+    res.prepare_payload();
+    if (req.method == api::Method::head) res.body().clear();  // Content-Length stays: RFC 9110 9.3.2
+    conn.stream.expires_after(settings.body_timeout);
+    auto [write_ec, write_n] = co_await http::async_write(conn.stream, res, kTuple);
+    co_return !write_ec;
+  }
+
+  api::ResponseBody& body = *response.stream;
+  const std::uint64_t size = body.size();
+  http::response<http::empty_body> res{static_cast<http::status>(response.status), 11};
+  for (auto& [k, v] : response.headers) res.insert(k, v);
+  res.keep_alive(keep_alive);
+  res.content_length(size);
+  conn.stream.expires_after(settings.body_timeout);
+  auto [head_ec, head_n] = co_await http::async_write(conn.stream, res, kTuple);
+  if (head_ec) co_return false;
+  if (req.method == api::Method::head) co_return true;  // the head alone, with the body's length
+
+  // Read a chunk on a worker (disk I/O), write it, then read the next: one
+  // chunk in memory, and a client that reads slowly slows the disk reads.
+  auto chunk = std::make_unique_for_overwrite<char[]>(kStreamChunkBytes);
+  std::uint64_t sent = 0;
+  while (sent < size) {
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(kStreamChunkBytes, size - sent));
+    std::optional<std::string> failure;
+    std::size_t got = 0;
+    try {
+      auto read = co_await offload(parts.storage_workers, [&body, &chunk, sent, want] {
+        return body.read(sent, std::span<char>(chunk.get(), want));
+      });
+      if (!read) {
+        failure = read.error().detail;
+      } else if (*read == 0 || *read > want) {
+        failure = "it read " + std::to_string(*read) + " bytes where " + std::to_string(want) + " were due";
+      } else {
+        got = *read;
+      }
+    } catch (const std::exception& e) {
+      failure = e.what();  // PoolOverloaded too: the head is out, a 503 can no longer be sent
+    }
+    if (failure) {
+      internal_errors.inc();
+      spdlog::error("request {} {} {}: the response body failed after {} of {} bytes: {}", req.request_id,
+                    api::to_string(req.method), req.path, sent, size, *failure);
+      co_return false;
+    }
+    conn.stream.expires_after(settings.body_timeout);
+    auto [write_ec, write_n] = co_await asio::async_write(conn.stream, asio::buffer(chunk.get(), got), kTuple);
+    if (write_ec) co_return false;
+    sent += got;
+  }
+  co_return true;
 }
 
 // DNS rebinding: a page on evil.example can re-point its name to 127.0.0.1

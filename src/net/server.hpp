@@ -72,6 +72,11 @@ class Server {
   /// at once.
   void run();
 
+  /// What SIGTERM does, for a caller that embeds the server (tests): starts
+  /// the drain, and a second call cuts the grace short. Any thread; before
+  /// run() it takes effect once run() starts.
+  void request_stop();
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

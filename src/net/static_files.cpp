@@ -5,6 +5,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "api/byte_ranges.hpp"
+
 namespace chattwo::net {
 namespace {
 
@@ -20,21 +22,6 @@ std::string content_etag(const std::string& content) {
   char buf[24];
   std::snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(h));
   return buf;
-}
-
-bool etag_matches(std::string_view if_none_match, std::string_view etag) {
-  if (if_none_match == "*") return true;
-  while (!if_none_match.empty()) {
-    const auto comma = if_none_match.find(',');
-    std::string_view candidate = if_none_match.substr(0, comma);
-    while (!candidate.empty() && candidate.front() == ' ') candidate.remove_prefix(1);
-    while (!candidate.empty() && candidate.back() == ' ') candidate.remove_suffix(1);
-    if (candidate.starts_with("W/")) candidate.remove_prefix(2);  // weak comparison, RFC 9110 13.1.2
-    if (candidate == etag) return true;
-    if (comma == std::string_view::npos) break;
-    if_none_match.remove_prefix(comma + 1);
-  }
-  return false;
 }
 
 }  // namespace
@@ -99,7 +86,7 @@ std::optional<api::Response> StaticFiles::serve(std::string_view path, std::stri
     r.set_header("Content-Security-Policy", std::string(kHtmlContentSecurityPolicy));
     r.set_header("X-Frame-Options", "DENY");
   }
-  if (etag_matches(if_none_match, f.etag)) {
+  if (api::if_none_match_hits(if_none_match, f.etag)) {
     r.status = 304;
     return r;
   }
