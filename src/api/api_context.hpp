@@ -2,6 +2,7 @@
 // What the REST handlers need, gathered once by app/ and passed to each
 // group of routes.
 #include <cstddef>
+#include <string>
 
 #include "api/request_auth.hpp"
 #include "api/room_events.hpp"
@@ -9,6 +10,7 @@
 #include "chat/clock.hpp"
 #include "chat/event_bus.hpp"
 #include "chat/friend_service.hpp"
+#include "chat/image_service.hpp"
 #include "chat/messaging.hpp"
 #include "chat/notification_service.hpp"
 #include "chat/room_service.hpp"
@@ -34,6 +36,8 @@ struct ApiContext {
   chat::FriendService& friends;              // /api/v1/friends
   chat::NotificationService& notifications;  // /api/v1/notifications; rooms code makes room_invited here
   chat::WriteBatch& batch;                   // several writes of one request in one commit
+  chat::ImageService& images;                // /api/v1/images
+  std::string upload_dir;                    // where uploads are written while they arrive
 };
 
 }  // namespace chattwo::api

@@ -57,7 +57,7 @@ std::vector<Route> metrics_port_routes(ApiContext& ctx) {
 std::vector<Route> all_routes(ApiContext& ctx) {
   std::vector<Route> routes;
   for (auto* group : {&account_routes, &profile_routes, &room_routes, &friend_routes, &notification_routes,
-                      &ops_routes}) {
+                      &image_routes, &ops_routes}) {
     auto more = (*group)(ctx);
     std::move(more.begin(), more.end(), std::back_inserter(routes));
   }

@@ -18,6 +18,8 @@ std::vector<Route> room_routes(ApiContext& ctx);
 std::vector<Route> friend_routes(ApiContext& ctx);
 /// /api/v1/notifications: the caller's notifications, and marking them read.
 std::vector<Route> notification_routes(ApiContext& ctx);
+/// /api/v1/images: upload, and the bytes of an image for those who may see it.
+std::vector<Route> image_routes(ApiContext& ctx);
 /// /healthz, /readyz and /metrics (loopback clients only on the main port).
 std::vector<Route> ops_routes(ApiContext& ctx);
 /// The routes of --metrics-listen: /metrics for anyone who can reach it.

@@ -49,7 +49,7 @@ Services::Services(const ServicesSettings& settings, chat::Clock& clock, chat::I
       images(image_store, *blobs, image_processor, clock, ids, chat::ImageServiceSettings{settings.upload_work_dir}),
       context{accounts,    request_auth, clock,   health,        metrics,    settings.max_json_body_bytes,
               rooms,       messaging,    room_events, bus,       directory,  friends,
-              notifications, write_batch} {
+              notifications, write_batch, images, settings.upload_work_dir} {
   health.add_check("database", [this] { return db.ping(); });
   auto& commits = metrics.counter("chattwo_db_commits_total", "Group commits (transactions) of the database's writer.");
   auto& writes = metrics.counter("chattwo_db_committed_writes_total", "Writes carried by those commits.");
