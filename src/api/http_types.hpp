@@ -118,6 +118,7 @@ enum class Runs {
   inline_on_network_thread,  // cheap and non-blocking only: no storage, no hashing
   on_storage_workers,
   on_hashing_workers,
+  on_media_workers,  // image decoding and re-encoding: CPU and memory heavy, few at a time
 };
 
 /// One endpoint. `pattern` segments in braces are parameters: "/api/v1/users/{id}".

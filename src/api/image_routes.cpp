@@ -144,7 +144,7 @@ Response download(ApiContext& ctx, Request& req, chat::ImageVariant variant) {
 }  // namespace
 
 std::vector<Route> image_routes(ApiContext& ctx) {
-  Route upload{Method::post, "/api/v1/images", nullptr, kMaxUploadBody};
+  Route upload{Method::post, "/api/v1/images", nullptr, kMaxUploadBody, Runs::on_media_workers};
   upload.open_body = [&ctx](Request& req) { return open_upload(ctx, req); };
   return {
       std::move(upload),

@@ -160,6 +160,9 @@ int serve(ops::Settings settings) {
   // so logins can't take the storage workers or unbounded memory.
   const unsigned hashers = std::max(1u, cores() / 2);
   base::WorkerPool hashing_pool(hashers, 256, "hash");
+  // Image uploads: one at a time per core (decoding is CPU-bound), each
+  // holding one decoded image (tens of MB for a 50-megapixel photo) at most.
+  base::WorkerPool media_pool(std::max(2u, cores()), 64, "media");
   // Real-time: STOMP over WebSocket. The hub takes this node's bus events
   // and fans them out to local subscribers.
   stomp::broker::Hub hub(services.bus);
@@ -175,7 +178,7 @@ int serve(ops::Settings settings) {
                           settings.idle_timeout, settings.drain_grace, settings.shutdown_timeout,
                           settings.allowed_origins, host_of(settings.public_url)},
       net::ServerParts{main_router, &metrics_router, static_files ? &*static_files : nullptr, pool, hashing_pool,
-                       metrics, health, &stomp_ctx});
+                       metrics, health, &stomp_ctx, &media_pool});
   server.bind();
 
   // The test harness and scripts wait for exactly this line on stdout.
@@ -190,6 +193,7 @@ int serve(ops::Settings settings) {
   janitor.stop();
   // Connections are gone: nobody waits for queued work any more. Running
   // jobs finish before the database closes.
+  media_pool.stop(/*drop_queued=*/true);
   hashing_pool.stop(/*drop_queued=*/true);
   pool.stop(/*drop_queued=*/true);
   spdlog::info("stopped cleanly");

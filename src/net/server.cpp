@@ -160,6 +160,7 @@ struct Server::Impl {
   void bind_one(const ops::Endpoint& ep, const Router* router, bool is_main);
   asio::awaitable<void> accept_loop(Listener& listener);
   asio::awaitable<void> serve(std::shared_ptr<Connection> conn, Listener& listener);
+  base::WorkerPool& media_workers() { return parts.media_workers ? *parts.media_workers : parts.hashing_workers; }
   asio::awaitable<api::Response> dispatch(api::Request& req, const Router::Match& match, Listener& listener,
                                           std::string& route_label);
   std::optional<api::Response> answer_without_handler(const api::Request& req, const Router::Match& match,
@@ -674,6 +675,8 @@ asio::awaitable<api::Response> Server::Impl::dispatch(api::Request& req, const R
         co_return co_await offload(parts.storage_workers, [&route, &req] { return route.handler(req); });
       case api::Runs::on_hashing_workers:
         co_return co_await offload(parts.hashing_workers, [&route, &req] { return route.handler(req); });
+      case api::Runs::on_media_workers:
+        co_return co_await offload(media_workers(), [&route, &req] { return route.handler(req); });
     }
     co_return api::problem(chat::Code::internal, "route has no executor");
   } catch (const PoolOverloaded&) {
@@ -694,6 +697,8 @@ asio::awaitable<std::invoke_result_t<Fn&>> Server::Impl::run_where(api::Runs run
       co_return co_await offload(parts.storage_workers, std::move(fn));
     case api::Runs::on_hashing_workers:
       co_return co_await offload(parts.hashing_workers, std::move(fn));
+    case api::Runs::on_media_workers:
+      co_return co_await offload(media_workers(), std::move(fn));
   }
   throw std::logic_error("route has no executor");
 }

@@ -50,6 +50,10 @@ struct ServerParts {
   ops::Registry& metrics;
   ops::Health& health;
   stomp::broker::SessionContext* stomp = nullptr;  // STOMP at /ws/websocket when set
+  // Image uploads (Runs::on_media_workers): a pool of their own, so decoding
+  // photos neither holds up storage work nor logins, and so that the number
+  // of images in memory at once is bounded. Null: the hashing workers.
+  base::WorkerPool* media_workers = nullptr;
 };
 
 class Server {
