@@ -159,3 +159,21 @@ TEST_F(Images, TheSweepDeletesOnlyOldImagesNothingUses) {
   EXPECT_TRUE(images.download("ann", posted->id, ImageVariant::full));
   EXPECT_EQ(images.sweep(100), 0u);
 }
+
+TEST_F(Images, ARoomDeletedWithItsMessagesLeavesItsImagesToTheSweep) {
+  auto image = images.upload("ann", png(64, 64));
+  ASSERT_TRUE(image);
+  post(image->id);
+  Message left;
+  left.id = ids_.next_id();
+  left.room_id = "r1";
+  left.type = MessageType::system;
+  left.text = "left";
+  left.created_at_ms = clock_.now_ms();
+  ASSERT_TRUE(rooms.remove_member("r1", "ben", left));
+  ASSERT_TRUE(rooms.remove_member("r1", "ann", left));  // the last one out: room and messages deleted
+  EXPECT_FALSE(rooms.find("r1"));
+  clock_.advance_ms(2 * 3600 * 1000);
+  EXPECT_EQ(images.sweep(100), 1u);
+  EXPECT_FALSE(blobs.stat(image_blob_key(image->id, ImageVariant::full)));
+}
