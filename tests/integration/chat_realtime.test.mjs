@@ -4,31 +4,13 @@
 // that keep unread counts current for open clients.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { startServer } from '../support/server.mjs';
-import { collect, connectStomp, userWithToken } from '../support/stomp.mjs';
+import { useChatServer } from '../support/chat.mjs';
+import { collect, connectStomp } from '../support/stomp.mjs';
 
-let server;
-let url;
-
-before(async () => {
-  server = await startServer({ args: ['--max-send-rate', '0'] });
-  url = server.url;
-});
-
-after(async () => {
-  if (server) await server.stop();
-});
-
-let serial = 0;
-const user = (name) => userWithToken(url, `${name} ${++serial}`);
-
-async function group(owner, others) {
-  const res = await owner.post('/api/v1/rooms', { memberIds: others.map((o) => o.user.id), name: 'live' });
-  assert.equal(res.status, 201, res.text);
-  return res.body.id;
-}
+const chat = useChatServer();
+const { user, group } = chat;
 
 function sendWithReceipt(client, roomId, body) {
   const receipt = `r-${Math.random().toString(36).slice(2)}`;
@@ -39,7 +21,7 @@ function sendWithReceipt(client, roomId, body) {
 }
 
 async function subscribed(u, destination) {
-  const c = await connectStomp(url, { bearer: u.token });
+  const c = await connectStomp(chat.url, { bearer: u.token });
   const receipt = `s-${Math.random().toString(36).slice(2)}`;
   const feed = collect(c.client, destination, { receipt });
   await new Promise((r) => c.client.watchForReceipt(receipt, r));
@@ -52,7 +34,7 @@ describe('many senders, many connections', () => {
     const watchers = await Promise.all([1, 2, 3].map((i) => user(`Watcher${i}`)));
     const roomId = await group(senders[0], [...senders.slice(1), ...watchers]);
     const feeds = await Promise.all(watchers.map((w) => subscribed(w, `/topic/rooms.${roomId}`)));
-    const conns = await Promise.all(senders.map((s) => connectStomp(url, { bearer: s.token })));
+    const conns = await Promise.all(senders.map((s) => connectStomp(chat.url, { bearer: s.token })));
 
     // Each sender pipelines its 40 SENDs; all five at once.
     await Promise.all(conns.map((c, s) => Promise.all(Array.from({ length: 40 }, (_, i) => (
@@ -82,7 +64,7 @@ describe('idempotent sends', () => {
     const b = await user('B');
     const roomId = await group(a, [b]);
     const wb = await subscribed(b, `/topic/rooms.${roomId}`);
-    const ca = await connectStomp(url, { bearer: a.token });
+    const ca = await connectStomp(chat.url, { bearer: a.token });
     const body = { clientMsgId: 'once-only', type: 'text', text: '한 번만' };
     await sendWithReceipt(ca.client, roomId, body);
     await sendWithReceipt(ca.client, roomId, body);  // the retry still gets its RECEIPT
@@ -108,7 +90,7 @@ describe('read receipts live', () => {
     assert.equal(sent.body.unreadCount, 2);
 
     assert.equal((await b.post(`/api/v1/rooms/${roomId}/read`, { seq: 1 })).status, 204);
-    const cc = await connectStomp(url, { bearer: c.token });
+    const cc = await connectStomp(chat.url, { bearer: c.token });
     await sendWithReceipt(cc.client, roomId, { seq: 1 });
 
     const events = await wa.feed.until(3);

@@ -4,44 +4,18 @@
 // room), and every refusal.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import { Client, assertProblem } from '../support/http.mjs';
-import { startServer } from '../support/server.mjs';
-import { collect, connectStomp, userWithToken } from '../support/stomp.mjs';
+import { useChatServer } from '../support/chat.mjs';
+import { collect, connectStomp } from '../support/stomp.mjs';
 
-let server;
-let url;
-
-before(async () => {
-  server = await startServer({ args: ['--max-send-rate', '0'] });
-  url = server.url;
-});
-
-after(async () => {
-  if (server) await server.stop();
-});
-
-let serial = 0;
-const user = (name) => userWithToken(url, `${name} ${++serial}`);
-
-let msg = 0;
-async function send(c, roomId, text) {
-  msg += 1;
-  const res = await c.post(`/api/v1/rooms/${roomId}/messages`, { clientMsgId: `mb-${process.pid}-${msg}`, type: 'text', text });
-  assert.equal(res.status, 201, res.text);
-  return res.body;
-}
-
-async function group(owner, others, name = '모임') {
-  const res = await owner.post('/api/v1/rooms', { memberIds: others.map((o) => o.user.id), name });
-  assert.equal(res.status, 201, res.text);
-  return res.body.id;
-}
+const chat = useChatServer();
+const { user, group, send } = chat;
 
 // A STOMP client subscribed (receipt awaited) to a room's topic.
 async function watch(u, roomId) {
-  const c = await connectStomp(url, { bearer: u.token });
+  const c = await connectStomp(chat.url, { bearer: u.token });
   const feed = collect(c.client, `/topic/rooms.${roomId}`, { receipt: `w-${u.user.id}` });
   await new Promise((r) => c.client.watchForReceipt(`w-${u.user.id}`, r));
   return { client: c.client, feed };
@@ -73,7 +47,7 @@ describe('rename', () => {
     assertProblem(await outsider.patch(`/api/v1/rooms/${roomId}`, { name: 'mine' }), 404, 'not-found');
     assertProblem(await a.patch(`/api/v1/rooms/${roomId}`, { name: 'x'.repeat(81) }), 400, 'validation');
     assertProblem(await a.patch(`/api/v1/rooms/${roomId}`, {}), 400, 'validation');
-    const raw = await fetch(`${url}/api/v1/rooms/${roomId}`, {
+    const raw = await fetch(`${chat.url}/api/v1/rooms/${roomId}`, {
       method: 'PATCH', headers: { cookie: a.cookieHeader(), 'content-type': 'application/json' }, body: '{"name":"x"}',
     });
     assert.equal(raw.status, 403);
@@ -142,7 +116,7 @@ describe('room_invited notifications', () => {
     const a = await user('Alice');
     const b = await user('Bob');
     const c = await user('Carol');
-    const cb = await connectStomp(url, { bearer: b.token });
+    const cb = await connectStomp(chat.url, { bearer: b.token });
     const live = collect(cb.client, '/user/queue/notifications', { receipt: 'nb' });
     await new Promise((r) => cb.client.watchForReceipt('nb', r));
 

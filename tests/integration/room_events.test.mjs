@@ -5,49 +5,21 @@
 // GET /api/v1/rooms gives that member. Nobody gets a room they are not in.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import { assertUser } from '../support/http.mjs';
-import { startServer } from '../support/server.mjs';
-import { collect, connectStomp, userWithToken } from '../support/stomp.mjs';
+import { useChatServer } from '../support/chat.mjs';
+import { collect, connectStomp } from '../support/stomp.mjs';
 
-let server;
-let url;
-const stompClients = [];
-
-before(async () => {
-  server = await startServer({ args: ['--max-send-rate', '0'] });
-  url = server.url;
-});
-
-after(async () => {
-  for (const c of stompClients) await c.deactivate().catch(() => {});
-  if (server) await server.stop();
-});
-
-let serial = 0;
-const user = (name) => userWithToken(url, `${name} ${++serial}`);
-
-let msg = 0;
-async function send(c, roomId, text) {
-  msg += 1;
-  const res = await c.post(`/api/v1/rooms/${roomId}/messages`, { clientMsgId: `re-${process.pid}-${msg}`, type: 'text', text });
-  assert.equal(res.status, 201, res.text);
-  return res.body;
-}
-
-async function group(owner, others, name = '모임') {
-  const res = await owner.post('/api/v1/rooms', { memberIds: others.map((o) => o.user.id), name });
-  assert.equal(res.status, 201, res.text);
-  return res.body.id;
-}
+const chat = useChatServer();
+const { user, group, send } = chat;
 
 // The user's /user/queue/notifications, subscribed (receipt awaited), with
 // a way to wait for the room event that satisfies a condition. Room events
 // are coalesced, so a test waits for the state it expects, not for a count.
 async function roomFeed(u) {
-  const { client } = await connectStomp(url, { bearer: u.token });
-  stompClients.push(client);
+  const { client } = await connectStomp(chat.url, { bearer: u.token });
+  chat.stompClients.push(client);
   const queue = collect(client, '/user/queue/notifications', { receipt: `n-${u.user.id}` });
   await new Promise((r) => client.watchForReceipt(`n-${u.user.id}`, r));
   const rooms = () => queue.got.filter((f) => f.headers.event === 'room').map((f) => JSON.parse(f.body).room);
@@ -115,8 +87,8 @@ describe('room events', () => {
     assert.equal(read.status, 204, read.text);
     await fb.until('1 unread', (r) => r.id === roomId && r.unreadCount === 1);
 
-    const { client } = await connectStomp(url, { bearer: b.token });
-    stompClients.push(client);
+    const { client } = await connectStomp(chat.url, { bearer: b.token });
+    chat.stompClients.push(client);
     client.publish({ destination: `/app/rooms.${roomId}.read`, body: JSON.stringify({ seq: 3 }) });
     const room = await fb.until('0 unread', (r) => r.id === roomId && r.unreadCount === 0);
     assert.equal(room.lastMessage.unreadCount, 0);

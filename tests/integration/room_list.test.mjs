@@ -3,37 +3,13 @@
 // unread count, and the caller's unread badge.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import { Client, assertProblem, assertUser } from '../support/http.mjs';
-import { startServer } from '../support/server.mjs';
+import { useChatServer } from '../support/chat.mjs';
 
-let server;
-let url;
-
-before(async () => {
-  server = await startServer({ args: ['--max-send-rate', '0'] });
-  url = server.url;
-});
-
-after(async () => {
-  if (server) await server.stop();
-});
-
-let serial = 0;
-async function user(name) {
-  const c = new Client(url);
-  await c.signup({ name: `${name} ${++serial}` });
-  return c;
-}
-
-let msg = 0;
-async function send(c, roomId, text) {
-  msg += 1;
-  const res = await c.post(`/api/v1/rooms/${roomId}/messages`, { clientMsgId: `rl-${process.pid}-${msg}`, type: 'text', text });
-  assert.equal(res.status, 201, res.text);
-  return res.body;
-}
+const chat = useChatServer();
+const { user, send } = chat;
 
 describe('GET /api/v1/rooms', () => {
   it('is empty for a new user and 401 without sign-in', async () => {
@@ -41,7 +17,7 @@ describe('GET /api/v1/rooms', () => {
     const res = await newcomer.get('/api/v1/rooms');
     assert.equal(res.status, 200);
     assert.deepEqual(res.body, []);
-    assertProblem(await new Client(url).get('/api/v1/rooms'), 401, 'unauthenticated');
+    assertProblem(await new Client(chat.url).get('/api/v1/rooms'), 401, 'unauthenticated');
   });
 
   it('orders by latest activity and carries members, last message and unread counts', async () => {
