@@ -40,14 +40,7 @@ struct Images : ::testing::Test {
   ImageService images{image_store, blobs, processor, clock_, ids_, {(dir / "work").string(), std::chrono::hours(1)}};
 
   void SetUp() override {
-    for (const char* id : {"ann", "ben", "cho"}) {
-      User u;
-      u.id = id;
-      u.email = std::string(id) + "@example.test";
-      u.name = id;
-      u.created_at_ms = clock_.now_ms();
-      ASSERT_TRUE(users.insert(u, ""));
-    }
+    chat::testing::add_users(users, clock_, {"ann", "ben", "cho"});
     Room room;
     room.id = "r1";
     room.kind = RoomKind::group;

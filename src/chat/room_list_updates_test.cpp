@@ -53,14 +53,7 @@ struct RoomLists : ::testing::Test {
   std::string room_id;
 
   void SetUp() override {
-    for (const char* id : {"ann", "ben", "cho"}) {
-      User u;
-      u.id = id;
-      u.email = std::string(id) + "@example.test";
-      u.name = id;
-      u.created_at_ms = clock_.now_ms();
-      ASSERT_TRUE(users.insert(u, ""));
-    }
+    chat::testing::add_users(users, clock_, {"ann", "ben", "cho"});
     auto room = rooms.create_room("ann", {"ben", "cho"}, std::string("점심"));
     ASSERT_TRUE(room);
     room_id = room->room.id;

@@ -21,14 +21,7 @@ struct Rooms : ::testing::Test {
   RoomService rooms{room_store, users, clock_, ids_};
 
   void SetUp() override {
-    for (const char* id : {"ann", "ben", "cho", "dan"}) {
-      User u;
-      u.id = id;
-      u.email = std::string(id) + "@example.test";
-      u.name = id;
-      u.created_at_ms = clock_.now_ms();
-      ASSERT_TRUE(users.insert(u, ""));
-    }
+    chat::testing::add_users(users, clock_, {"ann", "ben", "cho", "dan"});
   }
 };
 
