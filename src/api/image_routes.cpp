@@ -82,7 +82,9 @@ class UploadSink final : public BodySink, private MultipartSink {
   void on_part_end() override {
     if (!in_file_) return;
     in_file_ = false;
-    if (file_ && std::fclose(file_) == 0 && !refusal_) file_done_ = true;
+    // fclose is where a full disk shows: the upload is lost, not malformed.
+    if (file_ && std::fclose(file_) != 0) refuse(problem(chat::Code::internal, "cannot store the upload"));
+    else if (file_ && !refusal_) file_done_ = true;
     file_ = nullptr;
   }
   void on_body_end() override {}
@@ -136,8 +138,10 @@ Response download(ApiContext& ctx, Request& req, chat::ImageVariant variant) {
   blob.info.content_type = found->content_type;
   Response r = blob_response(req, std::move(blob));
   // An image's bytes never change (a new image is a new id); private: only
-  // its viewers may have it, so no shared cache keeps it.
-  r.set_header("Cache-Control", "private, max-age=31536000, immutable");
+  // its viewers may have it, so no shared cache keeps it. Not on a 416.
+  if (r.status == 200 || r.status == 206 || r.status == 304) {
+    r.set_header("Cache-Control", "private, max-age=31536000, immutable");
+  }
   return r;
 }
 

@@ -57,11 +57,21 @@ Result<Image> ImageService::upload(std::string_view uploader_id, const std::stri
   image.thumbnail_width = processed->thumbnail.width;
   image.thumbnail_height = processed->thumbnail.height;
   image.created_at_ms = clock_.now_ms();
-  if (auto stored = images_.insert(image); !stored) {
-    // No record, no bytes: nothing would ever sweep them.
-    static_cast<void>(blobs_.remove(full_key));  // best effort: these bytes have no record yet
+  // No record, no bytes: bytes without a record would never be swept, so
+  // they go whether the insert answers an error or throws (a busy or full
+  // disk).
+  auto forget_blobs = [&] {
+    static_cast<void>(blobs_.remove(full_key));
     static_cast<void>(blobs_.remove(thumb_key));
-    return fail(std::move(stored).error());
+  };
+  try {
+    if (auto stored = images_.insert(image); !stored) {
+      forget_blobs();
+      return fail(std::move(stored).error());
+    }
+  } catch (...) {
+    forget_blobs();
+    throw;
   }
   return image;
 }

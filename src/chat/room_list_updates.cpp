@@ -51,11 +51,22 @@ std::size_t RoomListUpdates::flush() {
     members.swap(members_pending_);
   }
   std::size_t sent = 0;
+  // One room failing (a read past the busy timeout) costs that room this
+  // round, not the others': it goes back in the queue for the next one.
   auto send = [&](const std::string& room_id, const std::vector<std::string>& only) {
-    auto views = rooms_.member_summaries(room_id, only);
-    if (views.empty()) return;  // the room is gone, or they left it
-    sent += views.size();
-    sink_.views_changed(views);
+    try {
+      auto views = rooms_.member_summaries(room_id, only);
+      if (views.empty()) return;  // the room is gone, or they left it
+      sink_.views_changed(views);
+      sent += views.size();
+    } catch (...) {
+      std::lock_guard lock(mutex_);
+      if (only.empty()) {
+        rooms_pending_.emplace(room_id);
+      } else {
+        members_pending_[room_id].insert(only.begin(), only.end());
+      }
+    }
   };
   for (const auto& room_id : rooms) send(room_id, {});
   for (const auto& [room_id, users] : members) {
@@ -78,10 +89,9 @@ void RoomListUpdates::run(std::stop_token stop) {
       if (stop.stop_requested()) return;
     }
     try {
-      flush();
+      flush();  // a room that fails is queued again inside
     } catch (...) {
-      // A failed read (e.g. the database busy past its timeout) loses this
-      // round's views, not the thread: the next change sends fresh ones.
+      // Out of memory while swapping the queues: the thread lives on.
     }
   }
 }

@@ -36,10 +36,12 @@ constexpr std::array<Format, 4> kFormats = {{
     {"gifload", "image/gif", "full.gif", "thumb.png[strip]", "image/png"},
 }};
 
-// libvips keeps its errors in a per-thread buffer: take and clear it.
+// libvips keeps its errors in one buffer for the process: copy and clear
+// it under libvips' own lock (uploads run on several workers at once).
 std::string take_vips_error() {
-  std::string text = vips_error_buffer();
-  vips_error_clear();
+  char* copy = vips_error_buffer_copy();
+  std::string text = copy ? copy : "";
+  g_free(copy);
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
   return text;
 }
@@ -153,14 +155,14 @@ chat::Result<chat::ProcessedImage> VipsImageProcessor::process(const std::string
   VipsImage* thumb = nullptr;
   if (vips_thumbnail(out.full.path.c_str(), &thumb, limits_.thumbnail_side, "height", limits_.thumbnail_side, "size",
                      VIPS_SIZE_DOWN, nullptr) != 0) {
-    const std::string why = take_vips_error();
-    return chat::fail(chat::Error::internal("thumbnail failed: " + why));
+    take_vips_error();  // its text names server paths: not for the client
+    return chat::fail(chat::Error::internal("the thumbnail could not be made"));
   }
   Image thumbnail(thumb);
   const std::string thumb_spec = (fs::path(output_dir) / format->thumbnail).string();
   if (vips_image_write_to_file(thumbnail.get(), thumb_spec.c_str(), nullptr) != 0) {
-    const std::string why = take_vips_error();
-    return chat::fail(chat::Error::internal("thumbnail failed: " + why));
+    take_vips_error();  // its text names server paths: not for the client
+    return chat::fail(chat::Error::internal("the thumbnail could not be made"));
   }
   out.thumbnail.path = thumb_spec.substr(0, thumb_spec.find('['));
   out.thumbnail.content_type = format->thumbnail_type;
