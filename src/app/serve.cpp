@@ -14,6 +14,7 @@
 
 #include "api/chat_stomp_app.hpp"
 #include "api/routes.hpp"
+#include "auth/sodium_ulid_generator.hpp"
 #include "app/services.hpp"
 #include "base/worker_pool.hpp"
 #include "net/server.hpp"
@@ -116,7 +117,7 @@ int serve(ops::Settings settings) {
   prepare_data_dir(settings.data_dir);
   const int data_dir_lock = lock_data_dir(settings.data_dir);
   chat::SystemClock clock;
-  chat::UlidGenerator ids(clock);
+  auth::SodiumUlidGenerator ids(clock);  // ids appear in URLs: not guessable
   ops::Registry metrics;
   ops::Health health;
 

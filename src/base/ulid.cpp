@@ -29,4 +29,24 @@ std::string make_ulid(std::int64_t unix_ms) {
   return out;
 }
 
+std::string make_ulid(std::int64_t unix_ms, const std::array<unsigned char, 10>& random) {
+  static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  std::string out(26, '0');
+  auto ms = static_cast<std::uint64_t>(unix_ms);
+  for (int i = 9; i >= 0; --i) {
+    out[static_cast<std::size_t>(i)] = kAlphabet[ms & 31];
+    ms >>= 5;
+  }
+  // The 80 bits as two numbers of 40 (5 bytes each), 8 characters each.
+  for (int half = 0; half < 2; ++half) {
+    std::uint64_t bits = 0;
+    for (int b = 0; b < 5; ++b) bits = (bits << 8) | random[static_cast<std::size_t>(half * 5 + b)];
+    for (int c = 7; c >= 0; --c) {
+      out[static_cast<std::size_t>(10 + half * 8 + c)] = kAlphabet[bits & 31];
+      bits >>= 5;
+    }
+  }
+  return out;
+}
+
 }  // namespace chattwo::base
