@@ -6,6 +6,7 @@
 #include "store/sqlite/image_rows.hpp"
 #include "store/sqlite/like_pattern.hpp"
 #include "store/sqlite/statement.hpp"
+#include "store/sqlite/user_rows.hpp"
 
 namespace chattwo::store::sqlite {
 
@@ -63,21 +64,12 @@ std::vector<chat::User> SqliteFriendStore::list(std::string_view user_id, std::s
   if (limit == 0) return friends;
   auto lease = db_.acquire();
   Statement q = lease->prepare(
-      "SELECT u.id, u.email, u.name, u.status_message, u.avatar_image_id, u.created_at"
+      "SELECT u.id, u.email, u.name, u.status_message, u.avatar_image_id, u.created_at"  // read_user's order
       " FROM friends f JOIN users u ON u.id = f.friend_id"
       " WHERE f.user_id = ?1 AND u.name LIKE ?2 ESCAPE '\\'"
       " ORDER BY u.name COLLATE NOCASE, u.id LIMIT ?3");
   q.bind(1, user_id).bind(2, like_contains(name_part)).bind(3, static_cast<std::int64_t>(limit));
-  while (q.step()) {
-    chat::User u;
-    u.id = q.text(0);
-    u.email = q.optional_text(1);
-    u.name = q.text(2);
-    u.status_message = q.text(3);
-    u.avatar_image_id = q.optional_text(4);
-    u.created_at_ms = q.integer(5);
-    friends.push_back(std::move(u));
-  }
+  while (q.step()) friends.push_back(read_user(q));
   std::vector<chat::User*> shown;
   for (auto& u : friends) shown.push_back(&u);
   attach_avatars(*lease, shown);

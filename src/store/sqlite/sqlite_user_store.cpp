@@ -3,23 +3,10 @@
 #include "store/sqlite/image_rows.hpp"
 #include "store/sqlite/like_pattern.hpp"
 #include "store/sqlite/statement.hpp"
+#include "store/sqlite/user_rows.hpp"
 
 namespace chattwo::store::sqlite {
 namespace {
-
-constexpr std::string_view kUserColumns =
-    "id, email, name, status_message, avatar_image_id, created_at, password_hash";
-
-chat::User read_user(const Statement& row) {
-  chat::User u;
-  u.id = row.text(0);
-  u.email = row.optional_text(1);
-  u.name = row.text(2);
-  u.status_message = row.text(3);
-  u.avatar_image_id = row.optional_text(4);
-  u.created_at_ms = row.integer(5);
-  return u;
-}
 
 std::vector<chat::User*> pointers_to(std::vector<chat::User>& users) {
   std::vector<chat::User*> out;
