@@ -150,6 +150,18 @@ const MESSAGES = {
   },
 };
 
+/**
+ * Adds a screen's own messages: {en: {key: text}, ko: {key: text}}. Each
+ * part of the UI keeps its words beside its code (i18n_*.js) and registers
+ * them here when first imported; keys must not collide.
+ */
+export function addMessages(table) {
+  for (const [code, entries] of Object.entries(table)) {
+    if (!isSupported(code)) throw new Error(`unknown language ${code}`);
+    Object.assign(MESSAGES[code], entries);
+  }
+}
+
 const listeners = new Set();
 let current = detectLanguage();
 
