@@ -1,6 +1,6 @@
 // Entry point. Sets the language and colour scheme, asks the server whether
-// someone is signed in, and shows the matching screen: the auth screen or
-// the signed-in home. Views are mounted into #app one at a time; each
+// someone is signed in, and shows the matching screen: the auth screen, the
+// first-run profile (right after a sign-up), or the messenger. Views are mounted into #app one at a time; each
 // returns {unmount} so that the next one starts clean (later views hold
 // STOMP subscriptions that must be released).
 
@@ -9,7 +9,7 @@ import {mountAuthView} from './auth_view.js';
 import {h, replace} from './dom.js';
 import {describeError} from './errors.js';
 import {applyLanguage} from './i18n.js';
-import {mountHomeView} from './home_view.js';
+import {mountMessengerView} from './messenger_view.js';
 
 const root = document.getElementById('app');
 const state = {user: null, view: null};
@@ -24,14 +24,30 @@ function show(mount, options) {
 
 function showAuth({notice = null, mode = 'signIn'} = {}) {
   state.user = null;
-  show(mountAuthView, {mode, notice, onSignedIn: showHome});
+  show(mountAuthView, {mode, notice, onSignedIn});
+}
+
+function onSignedIn(user, {isNew = false} = {}) {
+  if (!isNew) {
+    showHome(user);
+    return;
+  }
+  // A new account first gets its name and picture.
+  state.user = user;
+  import('./first_run_view.js').then(
+    ({mountFirstRunView}) => show(mountFirstRunView, {user, onDone: showHome}),
+    (err) => {
+      console.warn('first-run profile unavailable', err);
+      showHome(user);
+    });
 }
 
 function showHome(user) {
   state.user = user;
-  show(mountHomeView, {
+  show(mountMessengerView, {
     user,
     onSignedOut: () => showAuth({notice: 'auth.signedOut'}),
+    onSessionEnded: () => showAuth({notice: 'auth.sessionEnded'}),
     onUserChange: (next) => { state.user = next; },
   });
 }

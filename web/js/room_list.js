@@ -1,0 +1,118 @@
+// The signed-in user's rooms as the chats list shows them, kept live.
+//
+// Loaded once with GET /api/v1/rooms (newest activity first), then kept up
+// to date by the `room` events of /user/queue/notifications: each carries
+// the same RoomSummary the list would give now, so an event simply replaces
+// its room's entry. A room with a new last message moves to the top; a
+// change without one (a rename, one's own read) stays where it is.
+//
+// The shell owns one RoomList for the page: the chats screen renders it,
+// the nav shows its total unread count, and message toasts come from it.
+
+import * as api from './api.js';
+import {t} from './i18n.js';
+
+export function createRoomList(realtime) {
+  let rooms = [];
+  let loaded = false;
+  const listeners = new Set();
+  const arrivalListeners = new Set();
+
+  function emit() {
+    for (const fn of listeners) fn(rooms);
+  }
+
+  function upsert(room, {fromEvent = false} = {}) {
+    const index = rooms.findIndex((r) => r.id === room.id);
+    const before = index >= 0 ? rooms[index] : null;
+    const seqBefore = before && before.lastMessage ? before.lastMessage.seq : 0;
+    const seqNow = room.lastMessage ? room.lastMessage.seq : 0;
+    const next = rooms.slice();
+    if (index >= 0) next.splice(index, 1);
+    if (!before || seqNow > seqBefore) next.unshift(room);
+    else next.splice(index, 0, room);
+    rooms = next;
+    emit();
+    if (fromEvent && seqNow > seqBefore && room.lastMessage) {
+      for (const fn of arrivalListeners) fn(room, room.lastMessage);
+    }
+  }
+
+  const offEvents = realtime.onUserEvent((event, body) => {
+    if (event === 'room' && body && body.room && body.room.id) upsert(body.room, {fromEvent: true});
+  });
+  // After a reconnect the events of the gap are gone: read the list again.
+  let wasOffline = false;
+  const offStatus = realtime.onStatus((status) => {
+    if (status === 'offline') wasOffline = true;
+    if (status === 'online' && wasOffline) {
+      wasOffline = false;
+      load().catch(() => {});
+    }
+  });
+
+  async function load() {
+    const list = await api.get('/rooms');
+    rooms = Array.isArray(list) ? list : [];
+    loaded = true;
+    emit();
+    return rooms;
+  }
+
+  return {
+    load,
+    loaded: () => loaded,
+    all: () => rooms,
+    get: (roomId) => rooms.find((r) => r.id === roomId) || null,
+    upsert,
+    remove(roomId) {
+      rooms = rooms.filter((r) => r.id !== roomId);
+      emit();
+    },
+    /** Marks a room read locally at once (the server's event follows). */
+    clearUnread(roomId) {
+      const room = rooms.find((r) => r.id === roomId);
+      if (!room || !room.unreadCount) return;
+      rooms = rooms.map((r) => (r.id === roomId ? {...r, unreadCount: 0} : r));
+      emit();
+    },
+    totalUnread: () => rooms.reduce((sum, r) => sum + (r.unreadCount || 0), 0),
+    onChange(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    /** fn(room, message) when a room's last message is new (from a live event). */
+    onArrival(fn) {
+      arrivalListeners.add(fn);
+      return () => arrivalListeners.delete(fn);
+    },
+    stop() {
+      offEvents();
+      offStatus();
+      listeners.clear();
+      arrivalListeners.clear();
+    },
+  };
+}
+
+/**
+ * What a room is called: its name, else the other members' names. Takes a
+ * RoomSummary (members are Users, the caller excluded) or a Room (members
+ * are {user, ...}, the caller included: meId leaves them out).
+ */
+export function roomTitle(room, meId = null) {
+  if (room.name) return room.name;
+  const names = (room.members || []).map((m) => m.user || m)
+    .filter((u) => u && u.id !== meId).map((u) => u.name).filter(Boolean);
+  if (!names.length) return t('chat.emptyRoom');
+  const shown = names.slice(0, 4).join(', ');
+  const total = typeof room.memberCount === 'number' ? Math.max(room.memberCount - 1, names.length) : names.length;
+  return total > 4 ? t('chat.titleMore', {names: shown, count: total - 4}) : shown;
+}
+
+/** One line for a message in a list or a toast. */
+export function messagePreview(message) {
+  if (!message) return '';
+  if (message.type === 'image') return t('chat.previewImage');
+  return String(message.text || '').replace(/\s+/g, ' ').trim();
+}
