@@ -101,6 +101,7 @@ export function createMessageList({timeline, members, meId, onNeedOlder, onAtBot
   function anchor() {
     const top = scroller.getBoundingClientRect().top;
     for (const li of list.children) {
+      if (li.classList.contains('msg-day')) continue; // day headers move when older days arrive
       const r = li.getBoundingClientRect();
       if (r.bottom > top) return {li, top: r.top};
     }

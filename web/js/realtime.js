@@ -56,7 +56,8 @@ export function createRealtime({onSessionEnded = () => {}} = {}) {
     heartbeatIncoming: HEARTBEAT_MS,
     heartbeatOutgoing: HEARTBEAT_MS,
     connectionTimeout: CONNECT_TIMEOUT_MS,
-    debug: () => {},
+    // localStorage['chattwo.debug'] = '1' logs every frame (for support and tests).
+    debug: debugEnabled() ? (line) => console.debug(`[stomp] ${line}`) : () => {},
   });
 
   function setStatus(next) {
@@ -211,6 +212,14 @@ export function createRealtime({onSessionEnded = () => {}} = {}) {
     },
     stop,
   };
+}
+
+function debugEnabled() {
+  try {
+    return localStorage.getItem('chattwo.debug') === '1';
+  } catch {
+    return false;
+  }
 }
 
 function parse(text) {

@@ -30,6 +30,20 @@ export class RoomTimeline {
     return list.length ? list[list.length - 1].seq : 0;
   }
 
+  /**
+   * The newest seq up to which we hold every message without a hole: where
+   * a catch-up must start. (Seqs have no gaps on the server, so a hole here
+   * is a message we missed, e.g. one stored while we were offline that is
+   * older than a live one that already arrived.)
+   */
+  get contiguousSeq() {
+    const list = this.messages();
+    if (!list.length) return 0;
+    let seq = list[0].seq;
+    for (let i = 1; i < list.length && list[i].seq === seq + 1; i += 1) seq = list[i].seq;
+    return seq;
+  }
+
   /** The stored messages in seq order. */
   messages() {
     if (!this.sorted) this.sorted = Array.from(this.bySeq.values()).sort((a, b) => a.seq - b.seq);

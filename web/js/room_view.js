@@ -166,21 +166,32 @@ export function mountRoomView(container, ctx, roomId) {
     list.render('older');
   }
 
-  /** Reads everything after the newest message we have, page by page. */
+  /**
+   * Reads everything after the last message we hold without a hole, page by
+   * page. Asked for again while running, it runs once more afterwards (the
+   * new request may be about messages the running one has already passed).
+   */
+  let catchUpAgain = false;
   function catchUp() {
     if (!loaded) return load();
-    if (catchingUp) return catchingUp;
+    if (catchingUp) {
+      catchUpAgain = true;
+      return catchingUp;
+    }
     catchingUp = (async () => {
       try {
-        await reloadRoom();
-        for (;;) {
-          const page = await api.get(`/rooms/${encodeURIComponent(roomId)}/messages`,
-            {query: {after: timeline.newestSeq, limit: CATCH_UP_PAGE}});
-          if (destroyed) return;
-          timeline.add(page.messages);
-          list.render('new');
-          if (!page.hasMore || !page.messages.length) break;
-        }
+        do {
+          catchUpAgain = false;
+          await reloadRoom();
+          for (;;) {
+            const page = await api.get(`/rooms/${encodeURIComponent(roomId)}/messages`,
+              {query: {after: timeline.contiguousSeq, limit: CATCH_UP_PAGE}});
+            if (destroyed) return;
+            timeline.add(page.messages);
+            list.render('new');
+            if (!page.hasMore || !page.messages.length) break;
+          }
+        } while (catchUpAgain && !destroyed);
         markReadSoon();
       } catch (err) {
         if (!destroyed && !(err instanceof api.ApiError && err.status === 0)) showError(err);
@@ -199,7 +210,7 @@ export function mountRoomView(container, ctx, roomId) {
       return;
     }
     if (event === 'message') {
-      const gap = loaded && body.seq > timeline.newestSeq + 1 && !timeline.has(body.seq - 1);
+      const gap = loaded && body.seq > timeline.contiguousSeq + 1 && !timeline.has(body.seq - 1);
       if (body.senderId && !users.has(body.senderId)) reloadRoom().catch(() => {});
       timeline.add([body]);
       if (!loaded) return;
