@@ -139,7 +139,8 @@ export function createMessageList({timeline, members, meId, onNeedOlder, onAtBot
       const image = message.image || {width: message.width, height: message.height};
       const size = thumbSize(image);
       const img = h('img', {class: 'msg-thumb', alt: '', width: size.width, height: size.height,
-        loading: 'lazy', decoding: 'async', src: message.image ? message.image.thumbUrl : message.previewUrl,
+        loading: 'lazy', decoding: 'async',
+        src: message.image ? timeline.localPreviews.get(message.seq) || message.image.thumbUrl : message.previewUrl,
         i18nAttrs: {alt: 'chat.image'}});
       img.style.width = `${size.width}px`;
       img.style.height = `${size.height}px`;

@@ -18,6 +18,9 @@ export class RoomTimeline {
     this.pending = new Map(); // clientMsgId -> PendingMessage, in send order
     this.marks = new Map(); // userId -> lastReadSeq
     this.hasMoreBefore = true;
+    // seq -> blob: URL of the caller's own image, shown instead of fetching
+    // the thumbnail just uploaded (no blank flash when the send completes).
+    this.localPreviews = new Map();
   }
 
   get oldestSeq() {
@@ -56,7 +59,11 @@ export class RoomTimeline {
     for (const message of messages) {
       if (!message || typeof message.seq !== 'number') continue;
       if (message.senderId) this.raiseMark(message.senderId, message.seq); // a sender has read up to their message
-      if (message.senderId === this.meId && message.clientMsgId) this.pending.delete(message.clientMsgId);
+      if (message.senderId === this.meId && message.clientMsgId) {
+        const pending = this.pending.get(message.clientMsgId);
+        if (pending && pending.previewUrl) this.localPreviews.set(message.seq, pending.previewUrl);
+        this.pending.delete(message.clientMsgId);
+      }
       if (this.bySeq.has(message.seq)) continue;
       this.bySeq.set(message.seq, message);
       added += 1;

@@ -305,7 +305,6 @@ export function mountRoomView(container, ctx, roomId) {
       // Stored. Its event normally arrives first; if not (a retry of a
       // message stored before the disconnect is not published again), read it.
       if (!destroyed && !timeline.hasClientMsgId(pending.clientMsgId)) catchUp();
-      if (pending.previewUrl) setTimeout(() => URL.revokeObjectURL(pending.previewUrl), 60_000);
     }, (err) => fail(pending, err));
   }
 
@@ -373,6 +372,8 @@ export function mountRoomView(container, ctx, roomId) {
     unmount() {
       destroyed = true;
       cancelAnimationFrame(progressFrame);
+      for (const url of timeline.localPreviews.values()) URL.revokeObjectURL(url);
+      for (const p of timeline.pendingList()) if (p.previewUrl) URL.revokeObjectURL(p.previewUrl);
       for (const fn of cleanups) fn();
       document.title = t('app.name');
     },
