@@ -90,7 +90,7 @@ browserTest('a server restart mid-chat: offline, back by itself, catch-up, an of
   const before = `재시작 전 🟢 ${tag}`;
   await a.sendText(before);
   await b.waitForMessage(before);
-  for (const p of [a, b]) assert.equal(await p.offlineBanner().count(), 0, `${p.label}: no "Offline" while connected`);
+  for (const p of [a, b]) assert.ok(!(await p.offlineBanner().first().isVisible()), `${p.label}: no "Offline" while connected`);
 
   const offline = `오프라인에서 보냄 📴 ${tag}`;
   const sends = recordSends(a.page, offline);

@@ -121,6 +121,8 @@ function pageProbe(selector) {
       return true;
     });
     const logRect = log.getBoundingClientRect();
+    const viewTop = Math.max(logRect.top, 0);
+    const viewBottom = Math.min(logRect.bottom, window.innerHeight);
     return outer.map((el) => {
       const r = el.getBoundingClientRect();
       const imgs = [...el.querySelectorAll('img')].filter((i) => /\/api\/v1\/images\//.test(i.currentSrc || i.src || '')
@@ -132,7 +134,7 @@ function pageProbe(selector) {
         images: imgs.map((i) => ({ alt: i.alt, loaded: i.complete && i.naturalWidth > 0, src: i.currentSrc || i.src })),
         top: r.top,
         bottom: r.bottom,
-        inView: r.bottom > logRect.top && r.top < logRect.bottom && r.height > 0,
+        inView: r.bottom > viewTop && r.top < viewBottom && r.height > 0, // in the log's visible part
       };
     });
   };
@@ -145,7 +147,7 @@ function pageProbe(selector) {
     }
     return document.scrollingElement;
   };
-  const state = { firstMessage: null, scan, messageLog, scroller };
+  const state = { firstMessage: null, scan, messageLog, scroller, selector: SEL };
   window.__chattwo = state;
   const check = () => {
     const log = messageLog();
@@ -296,10 +298,14 @@ export class Person {
   }
 
   // Opens a screen by its navigation link: 'Friends', 'Chats',
-  // 'Notifications', 'Profile'.
+  // 'Notifications', 'Profile'. Where the screen hides the navigation (a
+  // room on a phone), the hash route is followed instead, as the room's
+  // back button would.
   async go(name) {
-    await this.navLink(name).first().click();
     const route = { Friends: '#/friends', Chats: '#/chats', Notifications: '#/notifications', Profile: '#/profile' }[name];
+    const link = this.navLink(name).first();
+    if (await link.isVisible() || !route) await link.click();
+    else await this.page.evaluate((h) => { window.location.hash = h; }, route);
     if (route) await this.page.waitForURL((u) => u.hash === route || u.hash.startsWith(`${route}?`), { timeout: UI_TIMEOUT_MS });
   }
 
@@ -395,6 +401,50 @@ export class Person {
       message: message || `${this.label}: a message "${text}"`,
       describe: async () => (await this.messages(page)).slice(-8).map((m) => ({ text: m.text.slice(0, 80), mine: m.mine, unread: m.unread, images: m.images.length })),
     });
+  }
+
+  // Scrolls the message log to the top (as a user's scroll: the browser
+  // fires 'scroll') and waits until more messages are in it. Resolves to
+  // {topAtZero, topAfter, replaced, before, after}: where the message whose
+  // text contains `anchorText` was on the screen (px from the viewport top)
+  // right after the scroll, and in the first frame after the older
+  // messages came in (replaced: the page re-rendered it as a new element,
+  // which is measured then; topAfter null: it is gone).
+  async scrollLogToTop(anchorText, page = this.page, { timeoutMs = UI_TIMEOUT_MS } = {}) {
+    return page.evaluate(({ anchorText, timeoutMs }) => new Promise((resolve, reject) => {
+      const probe = window.__chattwo;
+      const log = probe.messageLog();
+      const find = () => [...log.querySelectorAll(probe.selector)].find((el) => (el.innerText || '').includes(anchorText));
+      const anchor = find();
+      if (!anchor) { reject(new Error(`no message "${anchorText}" in the log`)); return; }
+      const count = () => probe.scan().length;
+      const n0 = count();
+      const scroller = probe.scroller();
+      // 'instant' even where the page's CSS asks for smooth scrolling.
+      scroller.scrollTo({ top: 0, behavior: 'instant' });
+      const topAtZero = anchor.getBoundingClientRect().top;
+      const timer = setTimeout(() => {
+        obs.disconnect();
+        reject(new Error(`no older messages loaded within ${timeoutMs} ms (still ${count()})`));
+      }, timeoutMs);
+      const obs = new MutationObserver(() => {
+        if (count() <= n0) return;
+        obs.disconnect();
+        clearTimeout(timer);
+        // The frame that paints the older messages.
+        requestAnimationFrame(() => {
+          const now = anchor.isConnected ? anchor : find();
+          resolve({
+            topAtZero,
+            topAfter: now ? now.getBoundingClientRect().top : null,
+            replaced: !anchor.isConnected,
+            before: n0,
+            after: count(),
+          });
+        });
+      });
+      obs.observe(log, { childList: true, subtree: true });
+    }), { anchorText, timeoutMs });
   }
 
   // An offline indicator: role status/alert with "Offline" in it.
@@ -529,6 +579,14 @@ export function browserTest(name, getEnv, fn, { timeout = TEST_TIMEOUT_MS } = {}
 // navigation; with CHATTWO_BROWSER_REQUIRE_UI=1 that is a failure instead.
 export async function requireMessenger(t, person) {
   if (await person.hasMessenger()) return true;
+  // The home screen from before the messenger (a welcome and a profile
+  // card): skip. Anything else: the messenger should come, so wait for it
+  // and fail if it does not.
+  const legacyHome = person.page.locator('.home-screen');
+  if (!(await legacyHome.isVisible())) {
+    await person.navLink('Chats').first().waitFor({ timeout: UI_TIMEOUT_MS });
+    return true;
+  }
   const why = 'the messenger UI (nav with "Friends" and "Chats") is not in this build of web/ yet';
   if (process.env.CHATTWO_BROWSER_REQUIRE_UI === '1') throw new Error(`${why} (CHATTWO_BROWSER_REQUIRE_UI=1)`);
   t.skip(why);
