@@ -1,7 +1,7 @@
 // Every main screen at a phone's 360x740 and a laptop's 1280x800: nothing
 // scrolls sideways (document.scrollingElement.scrollWidth <= innerWidth),
 // and a screenshot of each for the README: sign-in, sign-up, the first-run
-// welcome, friends, chats, a room with text and an image, notifications,
+// welcome, chats, a room with text and an image, friends, notifications,
 // profile, and the offline banner.
 //
 // Screenshots go to test-artifacts/browser/screens/, or to
@@ -64,16 +64,8 @@ for (const viewport of [PHONE, DESKTOP]) {
       await sendViaApi(b, group.body.id, '좋아요 👍 김밥 챙길게요');
       await sendViaApi(b, direct, '안녕하세요! 오늘 저녁에 시간 있어요? 🍜');
 
-      // The Notifications link counts what is new (two friend_added).
-      await eventually(async () => /\d/.test(await a.navLink('Notifications').first().innerText()), {
-        message: 'an unread count on the Notifications link',
-      });
-
-      await a.go('Friends');
-      await a.page.getByRole('button', { name: 'Chat with 김민준', exact: true }).waitFor();
-      await a.page.getByRole('button', { name: 'Chat with 이서연', exact: true }).waitFor();
-      await screen('friends');
-
+      // The screens the chats list and room make first, then friends,
+      // notifications and profile.
       await a.go('Chats');
       await a.roomLink('주말 등산').waitFor();
       await a.roomLink('김민준').filter({ hasText: '오늘 저녁에' }).waitFor();
@@ -89,6 +81,15 @@ for (const viewport of [PHONE, DESKTOP]) {
       await a.waitForMessage('라멘집', { pred: (m) => m.mine });
       await screen('room');
 
+      await a.go('Friends');
+      await a.page.getByRole('button', { name: 'Chat with 김민준', exact: true }).waitFor();
+      await a.page.getByRole('button', { name: 'Chat with 이서연', exact: true }).waitFor();
+      await screen('friends');
+
+      // The Notifications link counts what is new (two friend_added).
+      await eventually(async () => /\d/.test(await a.navLink('Notifications').first().innerText()), {
+        message: 'an unread count on the Notifications link',
+      });
       await a.go('Notifications');
       await a.page.getByText('김민준').first().waitFor();
       await screen('notifications');

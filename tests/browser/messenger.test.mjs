@@ -217,11 +217,12 @@ browserTest('a long history loads page by page at the top without a jump; page l
 
   // Scrolled up, a new message does not pull the view down: a "New
   // messages" button appears and takes one to it.
+  const topInView = (await a.messages(page)).find((m) => m.inView && /기록 \d{3}/.test(m.text)).text.match(/기록 \d{3}/)[0];
   const fresh = `새 메시지 🔔 ${tag}`;
   await sendViaApi(b.api, roomId, fresh);
   const button = page.getByRole('button', { name: 'New messages' });
   await button.waitFor();
-  await a.waitForMessage(label(1), { page, pred: (m) => m.inView, message: 'the view stays at the top while the new message arrives' });
+  await a.waitForMessage(topInView, { page, pred: (m) => m.inView, message: `"${topInView}" still in view after the new message arrived` });
   await button.click();
   await a.waitForMessage(fresh, { page, pred: (m) => m.inView, message: 'the new message in view after "New messages"' });
 });

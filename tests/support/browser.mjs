@@ -101,13 +101,25 @@ function pageProbe(selector) {
     });
     return named || logs[0] || null;
   };
+  // Text as assistive technology reads it: aria-label, else the text
+  // without aria-hidden parts.
+  const accText = (e) => {
+    const label = e.getAttribute('aria-label');
+    if (label) return label;
+    let out = '';
+    for (const n of e.childNodes) {
+      if (n.nodeType === Node.TEXT_NODE) out += n.textContent;
+      else if (n.nodeType === Node.ELEMENT_NODE && n.getAttribute('aria-hidden') !== 'true') out += accText(n);
+    }
+    return out;
+  };
   // The "N unread" beside a message: an aria-label, or a short text such
-  // as "<span>1<span class=visually-hidden> unread</span></span>".
+  // as "<span aria-hidden=true>1</span><span class=visually-hidden>1 unread</span>".
   const unreadOf = (el) => {
     for (const e of el.querySelectorAll('*')) {
-      const label = e.getAttribute('aria-label');
-      const text = (e.textContent || '').trim();
-      const m = (label && UNREAD.exec(label)) || (text.length < 20 ? UNREAD.exec(text) : null);
+      if (e.closest('[aria-hidden="true"]')) continue;
+      const text = accText(e).trim();
+      const m = text.length < 24 ? UNREAD.exec(text) : null;
       if (m && visible(e)) return Number(m[1]);
     }
     return null;
@@ -382,9 +394,11 @@ export class Person {
     await this.page.getByRole('button', { name: 'Send', exact: true }).click();
   }
 
-  // Picks `file` ({name, mimeType, buffer}) in the "Attach image" input.
+  // Picks `file` ({name, mimeType, buffer}) in the "Attach image" input;
+  // it waits as a preview until "Send" (which waits to be enabled).
   async sendImage(file) {
     await this.page.getByLabel('Attach image').setInputFiles(file);
+    await this.page.getByRole('button', { name: 'Send', exact: true }).click();
   }
 
   // The messages in the log, oldest first: [{text, mine, unread, images,
