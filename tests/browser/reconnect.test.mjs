@@ -5,6 +5,11 @@
 // clientMsgId on every attempt. Each message shows exactly once, in seq
 // order, in both pages.
 //
+// A second test makes the resend certain: a message already on the wire
+// when the server dies (it was stopped with SIGSTOP, so it never read the
+// frame, then killed) must go again after the restart with the same
+// clientMsgId and be stored once.
+//
 // The server is this file's own, restarted with restartServer() on the same
 // port and data dir. To keep A away while the new server already runs, A's
 // SockJS requests (/ws/...) are refused in A's browser context for a while:
@@ -18,18 +23,26 @@ import {
   DESKTOP, PHONE, assertOnceInOrder, befriendViaApi, browserTest, eventually, requireMessenger,
   roomMessagesViaApi, sendViaApi, uniqueTag, useBrowser,
 } from '../support/browser.mjs';
-import { restartServer, startServer } from '../support/server.mjs';
+import { makeTempDir, removeDir, restartServer, startServer } from '../support/server.mjs';
 
 const chrome = useBrowser();
 let server;
+let dataDir; // this file's, so that it outlives a killed server
 
-before(async () => { server = await startServer({ args: ['--max-send-rate', '0'] }); });
-after(async () => { if (server) await server.stop(); });
+before(async () => {
+  dataDir = await makeTempDir();
+  server = await startServer({ args: ['--max-send-rate', '0'], dataDir });
+});
+after(async () => {
+  if (server) await server.stop();
+  if (dataDir) await removeDir(dataDir);
+});
 
 const env = () => ({ browser: chrome.browser, url: server.url });
 
 // Every message send `page` makes that carries `text`, over STOMP (SockJS
-// WebSocket or XHR frames) or REST: [{via, clientMsgId}].
+// WebSocket or XHR frames) or REST: [{via, clientMsgId}]. Call it before the
+// page opens its WebSocket: Playwright reports only sockets opened later.
 function recordSends(page, text) {
   const sends = [];
   const fromStompFrame = (frame, via) => {
@@ -42,7 +55,7 @@ function recordSends(page, text) {
     } catch { /* not JSON: not a message send */ }
   };
   const fromPayload = (payload, via) => {
-    if (typeof payload !== 'string' || !payload.includes(text.slice(0, 6))) return;
+    if (typeof payload !== 'string' || !payload.includes('clientMsgId')) return;
     // SockJS wraps frames in a JSON array of strings; a raw WebSocket does not.
     let frames = [payload];
     try {
@@ -77,6 +90,8 @@ browserTest('a server restart mid-chat: offline, back by itself, catch-up, an of
   const tag = uniqueTag();
   const a = await scene.person('A', { viewport: DESKTOP });
   const b = await scene.person('B', { viewport: PHONE });
+  const offline = `오프라인에서 보냄 📴 ${tag}`;
+  const sends = recordSends(a.page, offline);
   await a.signUpByApi({ name: `Restart A ${tag}` });
   if (!(await requireMessenger(t, a))) return;
   await b.signUpByApi({ name: `재시작 B ${tag}` });
@@ -92,8 +107,6 @@ browserTest('a server restart mid-chat: offline, back by itself, catch-up, an of
   await b.waitForMessage(before);
   for (const p of [a, b]) assert.ok(!(await p.offlineBanner().first().isVisible()), `${p.label}: no "Offline" while connected`);
 
-  const offline = `오프라인에서 보냄 📴 ${tag}`;
-  const sends = recordSends(a.page, offline);
   const blockSockJs = (url) => url.pathname === '/ws' || url.pathname.startsWith('/ws/');
   const refuse = (route) => route.abort('connectionrefused');
 
@@ -153,4 +166,59 @@ browserTest('a server restart mid-chat: offline, back by itself, catch-up, an of
   for (const p of [a, b]) {
     assert.equal(await p.page.evaluate(() => window.__noReload), marks[p.label], `${p.label}'s page recovered without a reload`);
   }
+});
+
+browserTest('a message on the wire when the server dies is sent again after the restart, same clientMsgId, stored once', env, async (scene, t) => {
+  const tag = uniqueTag();
+  const a = await scene.person('A', { viewport: PHONE });
+  const b = await scene.person('B', { viewport: DESKTOP });
+  const inFlight = `보내는 중에 서버가 멈춤 🧊 ${tag}`;
+  const sends = recordSends(a.page, inFlight);
+  await a.signUpByApi({ name: `In flight A ${tag}` });
+  if (!(await requireMessenger(t, a))) return;
+  await b.signUpByApi({ name: `전송 중 B ${tag}` });
+  const roomId = await befriendViaApi(a, b);
+  await a.openRoomByUrl(roomId);
+  await b.openRoomByUrl(roomId);
+  const mark = await a.page.evaluate(() => { window.__noReload = Math.random(); return window.__noReload; });
+
+  const first = `먼저 ☕ ${tag}`;
+  await a.sendText(first);
+  await b.waitForMessage(first);
+
+  // The server freezes: it reads nothing more. A sends; the frame leaves the
+  // page (seen on the wire) but no receipt can come.
+  server.signal('SIGSTOP');
+  try {
+    await a.sendText(inFlight);
+    await eventually(() => sends.length >= 1, { message: 'the message frame sent by the page' });
+  } finally {
+    // Killed while frozen: whatever it had not read is lost with it.
+    server.signal('SIGKILL');
+  }
+  await server.waitExit();
+  await a.offlineBanner().first().waitFor({ state: 'visible' });
+
+  server = await restartServer(server);
+  await a.offlineBanner().first().waitFor({ state: 'hidden' });
+  await b.offlineBanner().first().waitFor({ state: 'hidden' });
+  await b.waitForMessage(inFlight, { message: 'the message from before the crash, in B\'s page after the restart' });
+  await a.waitForMessage(inFlight, { pred: (m) => m.mine });
+
+  const stored = (await roomMessagesViaApi(await api(a), roomId)).filter((m) => m.type === 'text');
+  const texts = stored.map((m) => m.text);
+  assert.deepEqual(texts, [first, inFlight], 'each message stored once, in order');
+  t.diagnostic(`sends of the in-flight message: ${JSON.stringify(sends)}`);
+  assert.ok(sends.length >= 2, `sent again after the restart (${sends.length} sends seen)`);
+  const ids = new Set(sends.map((x) => x.clientMsgId));
+  assert.equal(ids.size, 1, `one clientMsgId across ${sends.length} attempts: ${[...ids].join(', ')}`);
+  const storedMsg = stored.find((m) => m.text === inFlight);
+  if (storedMsg.clientMsgId !== undefined) assert.equal(storedMsg.clientMsgId, [...ids][0]);
+  for (const p of [a, b]) {
+    await eventually(async () => (await p.messages()).filter((m) => m.text.includes(inFlight)).length === 1, {
+      message: `${p.label}: the message shown once`, describe: async () => (await p.messages()).map((m) => m.text),
+    });
+    assertOnceInOrder(await p.messages(), texts, `${p.label}'s page`);
+  }
+  assert.equal(await a.page.evaluate(() => window.__noReload), mark, "A's page recovered without a reload");
 });

@@ -313,12 +313,17 @@ export async function startServer({ args = [], dataDir, env, defaults = true, la
 // restart would: clients that were connected see the port refuse
 // connections for a while, then the same URL answer again. Resolves to the
 // new server's handle (the old one is spent). A data dir the old server
-// owned is now the new one's, removed when it stops. `whileDown` (async),
+// owned is now the new one's, removed when it stops. (An owned data dir goes
+// as soon as the process ends: to restart a server that was killed, or that
+// exited by itself, start it with a dataDir of your own.) `whileDown` (async),
 // when given, runs after the old process has exited and before the new one
 // starts: what clients do while the server is away.
 export async function restartServer(server, { label, whileDown } = {}) {
   if (!server.url) throw new Error(`${server.label} never listened; nothing to restart`);
   if (!server.startOptions.defaults) throw new Error('restartServer needs a server started with defaults');
+  if (server.exitInfo !== null && server.ownsDataDir) {
+    throw new Error(`${server.label} has exited and its data dir went with it; give startServer a dataDir to restart it`);
+  }
   const { hostname, port } = new URL(server.url);
   const keepDir = server.ownsDataDir;
   server.ownsDataDir = false;
