@@ -9,15 +9,34 @@
 // Each test has its own server, stopped at the end for the offline banner.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 import {
   DESKTOP, PHONE, browserTest, eventually, requireMessenger, sendViaApi, useBrowser,
 } from '../support/browser.mjs';
 import { Client, uniqueEmail } from '../support/http.mjs';
-import { makeImage } from '../support/images.mjs';
 import { startServer } from '../support/server.mjs';
 
 const chrome = useBrowser();
+
+// A colourful PNG for the room screenshot (red across, green down, blue
+// fixed), made with the libvips command line as images.mjs does.
+function colourfulPng(width, height) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chattwo-layout-'));
+  try {
+    const f = (n) => path.join(dir, n);
+    execFileSync('vips', ['xyz', f('xy.v'), String(width), String(height)]);
+    execFileSync('vips', ['linear', f('xy.v'), f('rg.v'), `${255 / width} ${255 / height}`, '40 60']);
+    execFileSync('vips', ['bandjoin_const', f('rg.v'), f('rgb.v'), '210']);
+    execFileSync('vips', ['cast', f('rgb.v'), f('out.png'), 'uchar']);
+    return fs.readFileSync(f('out.png'));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 // A person who only exists for the others (REST only).
 async function restUser(url, name) {
@@ -36,6 +55,7 @@ for (const viewport of [PHONE, DESKTOP]) {
       const a = await scene.person('A', { viewport });
       const screen = async (name) => {
         await a.assertNoHorizontalScroll(name);
+        await a.dismissToasts();
         await a.shot(name);
       };
       scene.screens = async (p, name) => screen(name); // the first-run screen, during sign-up
@@ -73,7 +93,7 @@ for (const viewport of [PHONE, DESKTOP]) {
 
       await a.openRoomFromList('김민준');
       await a.sendText('네, 좋아요! 7시에 그 라멘집 어때요? 😋');
-      await a.sendImage({ name: 'ramen.png', mimeType: 'image/png', buffer: makeImage('png', 480, 320) });
+      await a.sendImage({ name: 'ramen.png', mimeType: 'image/png', buffer: colourfulPng(480, 320) });
       await eventually(async () => (await a.messages()).some((m) => m.mine && m.images.length > 0 && m.images.every((i) => i.loaded)), {
         message: 'the image, loaded, in the room',
         describe: async () => (await a.messages()).slice(-3),

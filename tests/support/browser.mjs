@@ -491,11 +491,24 @@ export class Person {
       `too wide: ${r.wide.join(', ')}`);
   }
 
+  // Closes the pop-up notifications (toasts) that are up, so that a
+  // screenshot shows the screen itself.
+  async dismissToasts() {
+    const close = this.page.getByRole('status').getByRole('button', { name: 'Close', exact: true });
+    await eventually(async () => {
+      const n = await close.count();
+      if (n === 0) return true;
+      await close.first().click({ timeout: 5_000 }).catch(() => {}); // it may have gone by itself
+      return false;
+    }, { message: 'the toasts closed' });
+  }
+
   // A screenshot for the README: SCREENSHOTS_DIR/<screen>-<w>x<h>.png.
   async shot(screen, page = this.page) {
     fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
     const { width, height } = page.viewportSize();
     const file = path.join(SCREENSHOTS_DIR, `${screen}-${width}x${height}.png`);
+    await page.mouse.move(0, 0); // no hover look left over from the last click
     await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
     return file;
   }
