@@ -107,15 +107,17 @@ export async function runCli(args, { env, timeoutMs = 20_000 } = {}) {
 //   env       extra environment variables
 //   defaults  false: pass neither --listen nor --data-dir (the caller does, or
 //             the environment does); the cheap hashing flags are still passed
+//   listen    HOST:PORT for --listen instead of 127.0.0.1:0 (restartServer
+//             uses it to come back on the same port)
 // Resolves to a server handle once /readyz answers 200.
-export async function startServer({ args = [], dataDir, env, defaults = true, label } = {}) {
+export async function startServer({ args = [], dataDir, env, defaults = true, label, listen = '127.0.0.1:0' } = {}) {
   let ownDir = false;
   if (defaults && !dataDir) {
     dataDir = await makeTempDir();
     ownDir = true;
   }
   const fullArgs = ['serve'];
-  if (defaults) fullArgs.push('--listen', '127.0.0.1:0', '--data-dir', dataDir);
+  if (defaults) fullArgs.push('--listen', listen, '--data-dir', dataDir);
   fullArgs.push(...FAST_HASH_ARGS, ...args);
 
   const wantMetrics = argsContain(args, '--metrics-listen');
@@ -137,6 +139,10 @@ export async function startServer({ args = [], dataDir, env, defaults = true, la
     metricsUrl: null,
     exitInfo: null,
     stdoutLines: [],
+    // Whether the data dir goes when the process is gone; restartServer
+    // hands it on to the next server.
+    ownsDataDir: ownDir,
+    startOptions: { args, env, defaults, label },
   };
   started.push(server);
 
@@ -182,7 +188,7 @@ export async function startServer({ args = [], dataDir, env, defaults = true, la
     exitPromise.then(() => { if (spawnFailure) resolve(); });
   })
     .then(() => new Promise((resolve) => logStream.end(resolve)))
-    .then(() => (ownDir ? removeDir(dataDir) : undefined));
+    .then(() => (server.ownsDataDir ? removeDir(dataDir) : undefined));
 
   // stdout: the URL lines.
   let urlResolve;
@@ -300,6 +306,43 @@ export async function startServer({ args = [], dataDir, env, defaults = true, la
     await delay(50);
   }
   return server;
+}
+
+// Stops `server` (SIGTERM, as stop() does) and starts the same binary again
+// with the same flags on the same port and data dir, as an operator's
+// restart would: clients that were connected see the port refuse
+// connections for a while, then the same URL answer again. Resolves to the
+// new server's handle (the old one is spent). A data dir the old server
+// owned is now the new one's, removed when it stops. (An owned data dir goes
+// as soon as the process ends: to restart a server that was killed, or that
+// exited by itself, start it with a dataDir of your own.) `whileDown` (async),
+// when given, runs after the old process has exited and before the new one
+// starts: what clients do while the server is away.
+export async function restartServer(server, { label, whileDown } = {}) {
+  if (!server.url) throw new Error(`${server.label} never listened; nothing to restart`);
+  if (!server.startOptions.defaults) throw new Error('restartServer needs a server started with defaults');
+  if (server.exitInfo !== null && server.ownsDataDir) {
+    throw new Error(`${server.label} has exited and its data dir went with it; give startServer a dataDir to restart it`);
+  }
+  const { hostname, port } = new URL(server.url);
+  const keepDir = server.ownsDataDir;
+  server.ownsDataDir = false;
+  let next;
+  try {
+    await server.stop();
+    if (whileDown) await whileDown();
+    next = await startServer({
+      ...server.startOptions,
+      dataDir: server.dataDir,
+      listen: `${hostname}:${port}`,
+      label: label || `${server.label}-restarted`,
+    });
+  } catch (err) {
+    if (keepDir) await removeDir(server.dataDir);
+    throw err;
+  }
+  next.ownsDataDir = keepDir;
+  return next;
 }
 
 export function delay(ms) {

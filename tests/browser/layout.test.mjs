@@ -1,0 +1,130 @@
+// Every main screen at a phone's 360x740 and a laptop's 1280x800: nothing
+// scrolls sideways (document.scrollingElement.scrollWidth <= innerWidth),
+// and a screenshot of each for the README: sign-in, sign-up, the first-run
+// welcome, chats, a room with text and an image, friends, notifications,
+// profile, and the offline banner.
+//
+// Screenshots go to test-artifacts/browser/screens/, or to
+// $CHATTWO_SCREENSHOTS_DIR (scripts/screenshots: docs/screenshots/).
+// Each test has its own server, stopped at the end for the offline banner.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import {
+  DESKTOP, PHONE, browserTest, eventually, requireMessenger, sendViaApi, useBrowser,
+} from '../support/browser.mjs';
+import { Client, uniqueEmail } from '../support/http.mjs';
+import { startServer } from '../support/server.mjs';
+
+const chrome = useBrowser();
+
+// A colourful PNG for the room screenshot (red across, green down, blue
+// fixed), made with the libvips command line as images.mjs does.
+function colourfulPng(width, height) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chattwo-layout-'));
+  try {
+    const f = (n) => path.join(dir, n);
+    execFileSync('vips', ['xyz', f('xy.v'), String(width), String(height)]);
+    execFileSync('vips', ['linear', f('xy.v'), f('rg.v'), `${255 / width} ${255 / height}`, '40 60']);
+    execFileSync('vips', ['bandjoin_const', f('rg.v'), f('rgb.v'), '210']);
+    execFileSync('vips', ['cast', f('rgb.v'), f('out.png'), 'uchar']);
+    return fs.readFileSync(f('out.png'));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// A person who only exists for the others (REST only).
+async function restUser(url, name) {
+  const c = new Client(url);
+  await c.signup({ email: uniqueEmail('layout'), name });
+  return c;
+}
+
+for (const viewport of [PHONE, DESKTOP]) {
+  const size = `${viewport.width}x${viewport.height}`;
+
+  browserTest(`every main screen fits ${size} without sideways scrolling (screenshots)`, () => ({ browser: chrome.browser, url: null }), async (scene, t) => {
+    const server = await startServer({ args: ['--max-send-rate', '0'], label: `layout-${size}` });
+    try {
+      scene.setUrl(server.url);
+      const a = await scene.person('A', { viewport });
+      const screen = async (name) => {
+        await a.assertNoHorizontalScroll(name);
+        await a.dismissToasts();
+        await a.shot(name);
+      };
+      scene.screens = async (p, name) => screen(name); // the first-run screen, during sign-up
+
+      await a.page.goto('/');
+      await a.page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+      await screen('sign-in');
+      await a.page.getByRole('tab', { name: 'Sign up' }).click();
+      await a.page.getByRole('button', { name: 'Sign up', exact: true }).waitFor();
+      await screen('sign-up');
+
+      await a.signUpInUi({ name: 'Alice Kim' });
+      if (!(await requireMessenger(t, a))) return;
+
+      // Company: two friends, a 1:1 room and a group, a little history.
+      const b = await restUser(server.url, '김민준');
+      const c = await restUser(server.url, '이서연');
+      for (const [x, y] of [[a.api, b], [a.api, c], [b, a.api], [c, a.api]]) {
+        const res = await x.put(`/api/v1/friends/${y.user.id}`);
+        assert.ok(res.status === 201 || res.status === 200, res.text);
+      }
+      const direct = (await b.post('/api/v1/rooms', { memberIds: [a.user.id] })).body.id;
+      const group = await b.post('/api/v1/rooms', { memberIds: [a.user.id, c.user.id], name: '주말 등산 ⛰️' });
+      assert.equal(group.status, 201, group.text);
+      await sendViaApi(c, group.body.id, '토요일 아침 8시에 만나요!');
+      await sendViaApi(b, group.body.id, '좋아요 👍 김밥 챙길게요');
+      await sendViaApi(b, direct, '안녕하세요! 오늘 저녁에 시간 있어요? 🍜');
+
+      // The screens the chats list and room make first, then friends,
+      // notifications and profile.
+      await a.go('Chats');
+      await a.roomLink('주말 등산').waitFor();
+      await a.roomLink('김민준').filter({ hasText: '오늘 저녁에' }).waitFor();
+      await screen('chats');
+
+      await a.openRoomFromList('김민준');
+      await a.sendText('네, 좋아요! 7시에 그 라멘집 어때요? 😋');
+      await a.sendImage({ name: 'ramen.png', mimeType: 'image/png', buffer: colourfulPng(480, 320) });
+      await eventually(async () => (await a.messages()).some((m) => m.mine && m.images.length > 0 && m.images.every((i) => i.loaded)), {
+        message: 'the image, loaded, in the room',
+        describe: async () => (await a.messages()).slice(-3),
+      });
+      await a.waitForMessage('라멘집', { pred: (m) => m.mine });
+      await screen('room');
+
+      await a.go('Friends');
+      await a.page.getByRole('button', { name: 'Chat with 김민준', exact: true }).waitFor();
+      await a.page.getByRole('button', { name: 'Chat with 이서연', exact: true }).waitFor();
+      await screen('friends');
+
+      // The Notifications link counts what is new (two friend_added).
+      await eventually(async () => /\d/.test(await a.navLink('Notifications').first().innerText()), {
+        message: 'an unread count on the Notifications link',
+      });
+      await a.go('Notifications');
+      await a.page.getByText('김민준').first().waitFor();
+      await screen('notifications');
+
+      await a.go('Profile');
+      await a.page.getByLabel('Name', { exact: true }).waitFor();
+      await screen('profile');
+
+      // The server goes away: the banner, over the room.
+      await a.openRoomFromList('김민준');
+      await server.stop();
+      await a.offlineBanner().first().waitFor({ state: 'visible' });
+      await screen('offline');
+    } finally {
+      await server.stop().catch(() => server.kill());
+    }
+  });
+}
