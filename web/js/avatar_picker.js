@@ -25,9 +25,11 @@ function uploadErrorKey(err) {
  *   onUploaded   async (image) => void: called with the stored Image; a throw
  *                (ApiError) is shown and the picture goes back
  *   onRemove     async () => void, or null for no "Remove photo"
+ *   doneKeys     {uploaded, removed}: what to say after each, or null to say
+ *                nothing (the first-run screen saves only on "Continue")
  * Returns {el, setUser(user), busy() -> boolean, destroy()}.
  */
-export function avatarPicker({user, onUploaded, onRemove = null}) {
+export function avatarPicker({user, onUploaded, onRemove = null, doneKeys = {uploaded: 'profile.photoUpdated', removed: 'profile.photoRemoved'}}) {
   let shown = user; // the user as pictured: their avatar, or the one just uploaded
   let busy = false;
   let controller = null;
@@ -121,7 +123,7 @@ export function avatarPicker({user, onUploaded, onRemove = null}) {
       const image = await uploadImage(file, {onProgress: setProgress, signal: controller.signal});
       await onUploaded(image);
       shown = {...shown, avatar: image};
-      say('ok', 'profile.photoUpdated');
+      if (doneKeys) say('ok', doneKeys.uploaded);
     } catch (err) {
       if (err && err.name === 'AbortError') return;
       if (err instanceof ApiError && err.status === 401) return; // the app shows the sign-in screen
@@ -149,7 +151,7 @@ export function avatarPicker({user, onUploaded, onRemove = null}) {
     try {
       await onRemove();
       shown = {...shown, avatar: null};
-      say('ok', 'profile.photoRemoved');
+      if (doneKeys) say('ok', doneKeys.removed);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
       const {key, params} = describeError(err);

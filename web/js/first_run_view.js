@@ -26,6 +26,7 @@ export function mountFirstRunView(root, {user, onDone}) {
     user: current,
     onUploaded: async (image) => { pickedImage = image; },
     onRemove: async () => { pickedImage = null; },
+    doneKeys: null,
   });
 
   const fields = profileFields(current, {optionalStatus: true});

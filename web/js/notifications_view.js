@@ -101,7 +101,7 @@ export function mountNotificationsView(container, ctx, {onAllRead = () => {}} = 
         sentenceWithName(n.type === 'room_invited' ? 'notif.roomInvited' : 'notif.friendAdded', n.actor.name)),
       when);
     const unreadMark = n.read ? null : h('span', {class: 'notif-dot'}, h('span', {class: 'visually-hidden', i18n: 'notif.unread'}));
-    const content = [avatar(n.actor, {size: 'md'}), words, unreadMark];
+    const content = [h('span', {class: 'notif-avatar'}, avatar(n.actor, {size: 'md'}), unreadMark), words];
     const li = h('li', {class: ['notif-item', n.read ? '' : 'is-unread'], tabindex: '-1', dataset: {id: n.id}});
     if (n.type === 'room_invited' && n.roomId) {
       li.append(h('button', {type: 'button', class: 'notif-open', on: {click: () => ctx.openRoom(n.roomId)}}, content));
