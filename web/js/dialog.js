@@ -21,8 +21,8 @@ const KEEP_LIVE = '.ct-toast-stack';
  *   footer                 nodes for the footer (buttons), or null
  *   extraClass             a class on the dialog box ('ct-dialog-picker')
  *   initialFocus           the element to focus first (else the first focusable)
- * Returns {el, close(value), closed: Promise<value>}. Escape and the
- * backdrop close with null.
+ * Returns {el, close(value), closed: Promise<value>}. Escape, the
+ * backdrop and a navigation (hashchange, popstate) close with null.
  */
 export function openDialog({titleKey, titleParams = {}, body = [], footer = null, extraClass = '', initialFocus = null}) {
   const titleId = uid('dialog-title');
@@ -48,6 +48,11 @@ export function openDialog({titleKey, titleParams = {}, body = [], footer = null
     if (downOnBackdrop && event.target === backdrop) close(null);
   });
   backdrop.addEventListener('keydown', onKeydown);
+  // A dialog belongs to the screen under it: going elsewhere (the Back
+  // button, a link from a toast) closes it unanswered.
+  const onNavigate = () => close(null);
+  window.addEventListener('hashchange', onNavigate);
+  window.addEventListener('popstate', onNavigate);
 
   const madeInert = [];
   for (const el of document.body.children) {
@@ -85,6 +90,8 @@ export function openDialog({titleKey, titleParams = {}, body = [], footer = null
   function close(value) {
     if (!open) return;
     open = false;
+    window.removeEventListener('hashchange', onNavigate);
+    window.removeEventListener('popstate', onNavigate);
     backdrop.remove();
     for (const el of madeInert) el.inert = false;
     if (!document.querySelector('.ct-dialog-backdrop')) document.documentElement.classList.remove('ct-dialog-open');

@@ -69,6 +69,11 @@ export function createNotificationCenter(ctx) {
       return;
     }
     if (arrivedDuringLoad) arrivedDuringLoad.add(body.id);
+    if (body.type === 'room_invited' && body.roomId && ctx.currentRoomId && ctx.currentRoomId() === body.roomId) {
+      // Already looking at that chat: nothing to tell, nothing left unread.
+      markNotificationsRead([body.id]).catch((err) => console.warn('notifications: mark read failed', err));
+      return;
+    }
     setCount(unread + 1);
     toastFor(body);
   }
@@ -79,7 +84,6 @@ export function createNotificationCenter(ctx) {
       markNotificationsRead([n.id]).then(() => setCount(unread - 1), (err) => console.warn('notifications: mark read failed', err));
     };
     if (n.type === 'room_invited' && n.roomId) {
-      if (ctx.currentRoomId && ctx.currentRoomId() === n.roomId) return; // already looking at it
       ctx.toast({
         title: {key: 'toast.inviteTitle'},
         text: {key: 'notif.roomInvited', params: {name}},

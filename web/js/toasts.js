@@ -95,3 +95,9 @@ export function showToast({title, text, user = null, onClick = null, timeoutMs =
   arm();
   return {dismiss};
 }
+
+/** Dismisses every toast, e.g. on sign-out, so none outlives its session. */
+export function dismissAllToasts() {
+  if (!stack) return;
+  for (const el of stack.querySelectorAll('.ct-toast:not(.is-leaving)')) dismissers.get(el)();
+}
