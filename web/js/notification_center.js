@@ -20,7 +20,8 @@ const FIRST_PAGE = 30;
 export function createNotificationCenter(ctx) {
   let unread = 0;
   let offRealtime = null;
-  let generation = 0; // bumps on stop(), so a late first answer is dropped
+  let offStatus = null;
+  let generation = 0; // bumps per count request and on stop(), so a late answer is dropped
   let view = null; // the mounted screen while it is open
   const countListeners = new Set();
   // Live ones that arrive while the first page is on its way: added to its
@@ -34,10 +35,26 @@ export function createNotificationCenter(ctx) {
     for (const fn of countListeners) fn(unread);
   }
 
-  async function start() {
+  function start() {
     if (offRealtime) return;
-    const run = ++generation;
     offRealtime = ctx.realtime.onUserEvent(onEvent);
+    // Frames sent while the link was down are lost: after a reconnect the
+    // server's count is the truth again. (onStatus is the shell's realtime.js.)
+    if (typeof ctx.realtime.onStatus === 'function') {
+      let wasOffline = false;
+      offStatus = ctx.realtime.onStatus((status) => {
+        if (status === 'offline') wasOffline = true;
+        else if (status === 'online' && wasOffline) {
+          wasOffline = false;
+          if (!view) refreshCount();
+        }
+      });
+    }
+    refreshCount();
+  }
+
+  async function refreshCount() {
+    const run = ++generation;
     arrivedDuringLoad = new Set();
     try {
       const page = await listNotifications({limit: FIRST_PAGE});
@@ -56,7 +73,9 @@ export function createNotificationCenter(ctx) {
   function stop() {
     generation += 1;
     if (offRealtime) offRealtime();
+    if (offStatus) offStatus();
     offRealtime = null;
+    offStatus = null;
     arrivedDuringLoad = null;
   }
 
@@ -68,12 +87,12 @@ export function createNotificationCenter(ctx) {
       markNotificationsRead([body.id]).catch((err) => console.warn('notifications: mark read failed', err));
       return;
     }
-    if (arrivedDuringLoad) arrivedDuringLoad.add(body.id);
     if (body.type === 'room_invited' && body.roomId && ctx.currentRoomId && ctx.currentRoomId() === body.roomId) {
       // Already looking at that chat: nothing to tell, nothing left unread.
       markNotificationsRead([body.id]).catch((err) => console.warn('notifications: mark read failed', err));
       return;
     }
+    if (arrivedDuringLoad) arrivedDuringLoad.add(body.id);
     setCount(unread + 1);
     toastFor(body);
   }
