@@ -8,20 +8,26 @@
 // Client-side checks (forms.js) mirror the server's limits; the server
 // stays the authority, and its answers are put into words here: a taken
 // email, wrong credentials, how long a rate limit lasts.
+//
+// Below the form, one "Continue with X" button per single-sign-on provider
+// the server offers (GET /auth/providers); none when it offers none.
 
 import * as api from './api.js';
 import {h, replace, uid} from './dom.js';
 import {describeError, fieldOfValidation} from './errors.js';
 import {alertBox, checkEmail, checkName, checkPassword, LIMITS, textField} from './forms.js';
 import {t} from './i18n.js';
+import './i18n_people.js';
 import {languageSelect} from './language_select.js';
+import {getAuthProviders} from './people_api.js';
 
 /**
  * Shows the auth screen in root.
  * options:
  *   mode        'signIn' (default) or 'signUp'
  *   notice      i18n key of an informational line ('auth.signedOut', 'auth.sessionEnded')
- *   onSignedIn  called with the User after a successful sign-in or sign-up
+ *   onSignedIn  called as onSignedIn(user, {isNew}) after a successful sign-in
+ *               (isNew false) or sign-up (isNew true: the first-run screen may follow)
  * Returns {unmount}.
  */
 export function mountAuthView(root, {mode = 'signIn', notice = null, onSignedIn}) {
@@ -37,6 +43,9 @@ export function mountAuthView(root, {mode = 'signIn', notice = null, onSignedIn}
   const tablist = h('div', {role: 'tablist', class: 'auth-tabs', i18nAttrs: {'aria-label': 'auth.modes'}},
     tabs.signIn, tabs.signUp);
   const panel = h('div', {role: 'tabpanel', id: ids.panel, class: 'auth-panel'});
+  const providers = h('div', {class: 'auth-providers', hidden: true});
+  const providersController = new AbortController();
+  cleanups.push(() => providersController.abort());
 
   for (const [key, tab] of Object.entries(tabs)) {
     tab.addEventListener('click', () => switchTo(key, {focus: 'field'}));
@@ -64,11 +73,37 @@ export function mountAuthView(root, {mode = 'signIn', notice = null, onSignedIn}
         h('img', {class: 'auth-logo', src: '/favicon.svg', alt: '', width: 64, height: 64}),
         h('h1', {class: 'auth-title', i18n: 'app.name'}),
         h('p', {class: 'auth-tagline', i18n: 'auth.tagline'})),
-      h('section', {class: 'auth-card'}, tablist, panel)),
+      h('section', {class: 'auth-card'}, tablist, panel, providers)),
     h('div', {class: 'auth-lang'}, switcher.el));
 
   replace(root, screen);
   renderForm();
+  showProviders();
+
+  // Local accounts work without this list, so any failure just leaves the
+  // buttons out.
+  async function showProviders() {
+    let list;
+    try {
+      const answer = await getAuthProviders({signal: providersController.signal});
+      list = answer && Array.isArray(answer.oidc) ? answer.oidc : [];
+    } catch {
+      return;
+    }
+    // Only our own start URLs (/auth/oidc/...): never a javascript: or foreign link.
+    const usable = list.filter((p) => p && typeof p.name === 'string' && typeof p.startUrl === 'string' &&
+      /^\/(?!\/)/.test(p.startUrl));
+    if (usable.length === 0) return;
+    replace(providers,
+      h('div', {class: 'auth-divider'}, h('span', {i18n: 'profile.oidc.or'})),
+      usable.map((p) => h('a', {
+        class: 'btn btn-soft btn-lg w-100 auth-provider', href: p.startUrl,
+        dataset: {provider: String(p.id || '')},
+        i18n: 'profile.oidc.continueWith', i18nParams: {name: p.name},
+        on: {click: (event) => { if (busy) event.preventDefault(); }},
+      })));
+    providers.hidden = false;
+  }
 
   function switchTo(next, {focus}) {
     if (busy || next === mode) {
@@ -161,7 +196,7 @@ export function mountAuthView(root, {mode = 'signIn', notice = null, onSignedIn}
       try {
         const result = signUp ? await api.signUp(body) : await api.signIn(body);
         remembered = {email: '', password: ''};
-        onSignedIn(result.user);
+        onSignedIn(result.user, {isNew: signUp});
       } catch (err) {
         setBusy(false);
         showError(err);
