@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import {
-  DESKTOP, PHONE, browserTest, eventually, requireMessenger, sendViaApi, useBrowser,
+  DESKTOP, PHONE, browserTest, eventually, expectMessenger, sendViaApi, useBrowser,
 } from '../support/browser.mjs';
 import { Client, uniqueEmail } from '../support/http.mjs';
 import { startServer } from '../support/server.mjs';
@@ -68,7 +68,7 @@ for (const viewport of [PHONE, DESKTOP]) {
       await screen('sign-up');
 
       await a.signUpInUi({ name: 'Alice Kim' });
-      if (!(await requireMessenger(t, a))) return;
+      await expectMessenger(a);
 
       // Company: two friends, a 1:1 room and a group, a little history.
       const b = await restUser(server.url, '김민준');

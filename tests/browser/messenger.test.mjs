@@ -13,7 +13,7 @@ import { after, before } from 'node:test';
 
 import {
   DESKTOP, PHONE, assertOnceInOrder, befriendViaApi, browserTest, eventually,
-  requireMessenger, roomMessagesViaApi, sendViaApi, uniqueTag, useBrowser,
+  expectMessenger, roomMessagesViaApi, sendViaApi, uniqueTag, useBrowser,
 } from '../support/browser.mjs';
 import { makeImage } from '../support/images.mjs';
 import { startServer } from '../support/server.mjs';
@@ -70,7 +70,7 @@ browserTest('two people befriend each other and chat live: Korean, emoji and an 
   const a = await scene.person('A', { viewport: PHONE });
   const b = await scene.person('B', { viewport: DESKTOP });
   await a.signUpInUi({ name: `Alice ${tag}` });
-  if (!(await requireMessenger(t, a))) return;
+  await expectMessenger(a);
   await b.signUpInUi({ name: `김민준 ${tag}` });
 
   await a.addFriend(b);
@@ -142,7 +142,7 @@ browserTest('read receipts: "1 unread" beside a message goes when the other open
   const a = await scene.person('A', { viewport: DESKTOP });
   const b = await scene.person('B', { viewport: PHONE });
   await a.signUpByApi({ name: `Reader A ${tag}` });
-  if (!(await requireMessenger(t, a))) return;
+  await expectMessenger(a);
   await b.signUpByApi({ name: `읽는 사람 ${tag}` });
   const roomId = await befriendViaApi(a, b);
 
@@ -166,7 +166,7 @@ browserTest('a long history loads page by page at the top without a jump; page l
   const a = await scene.person('A', { viewport: DESKTOP });
   const b = await scene.person('B', { viewport: PHONE });
   await a.signUpByApi({ name: `Scroller ${tag}` });
-  if (!(await requireMessenger(t, a))) return;
+  await expectMessenger(a);
   await b.signUpByApi({ name: `스크롤 ${tag}` });
   const roomId = await befriendViaApi(a, b);
 

@@ -20,7 +20,7 @@ import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 
 import {
-  DESKTOP, PHONE, assertOnceInOrder, befriendViaApi, browserTest, eventually, requireMessenger,
+  DESKTOP, PHONE, assertOnceInOrder, befriendViaApi, browserTest, eventually, expectMessenger,
   roomMessagesViaApi, sendViaApi, uniqueTag, useBrowser,
 } from '../support/browser.mjs';
 import { makeTempDir, removeDir, restartServer, startServer } from '../support/server.mjs';
@@ -93,7 +93,7 @@ browserTest('a server restart mid-chat: offline, back by itself, catch-up, an of
   const offline = `오프라인에서 보냄 📴 ${tag}`;
   const sends = recordSends(a.page, offline);
   await a.signUpByApi({ name: `Restart A ${tag}` });
-  if (!(await requireMessenger(t, a))) return;
+  await expectMessenger(a);
   await b.signUpByApi({ name: `재시작 B ${tag}` });
   const roomId = await befriendViaApi(a, b);
 
@@ -175,7 +175,7 @@ browserTest('a message on the wire when the server dies is sent again after the 
   const inFlight = `보내는 중에 서버가 멈춤 🧊 ${tag}`;
   const sends = recordSends(a.page, inFlight);
   await a.signUpByApi({ name: `In flight A ${tag}` });
-  if (!(await requireMessenger(t, a))) return;
+  await expectMessenger(a);
   await b.signUpByApi({ name: `전송 중 B ${tag}` });
   const roomId = await befriendViaApi(a, b);
   await a.openRoomByUrl(roomId);

@@ -15,10 +15,7 @@
 //   $CHATTWO_SCREENSHOTS_DIR (relative to the repo) when set
 //   (scripts/screenshots sets docs/screenshots).
 // - The messenger screens (friends, chats, rooms) came after the sign-in
-//   screen. A test that needs them calls requireMessenger(): while the
-//   signed-in page has no navigation with "Friends" and "Chats", the test is
-//   skipped with that reason, unless CHATTWO_BROWSER_REQUIRE_UI=1, which
-//   makes it a failure (for CI once the messenger UI has landed).
+//   screen. expectMessenger() waits for the signed-in navigation ("Chats").
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -604,20 +601,8 @@ export function browserTest(name, getEnv, fn, { timeout = TEST_TIMEOUT_MS } = {}
 
 // Skips the test (returns false) while the page has no messenger
 // navigation; with CHATTWO_BROWSER_REQUIRE_UI=1 that is a failure instead.
-export async function requireMessenger(t, person) {
-  if (await person.hasMessenger()) return true;
-  // The home screen from before the messenger (a welcome and a profile
-  // card): skip. Anything else: the messenger should come, so wait for it
-  // and fail if it does not.
-  const legacyHome = person.page.locator('.home-screen');
-  if (!(await legacyHome.isVisible())) {
-    await person.navLink('Chats').first().waitFor({ timeout: UI_TIMEOUT_MS });
-    return true;
-  }
-  const why = 'the messenger UI (nav with "Friends" and "Chats") is not in this build of web/ yet';
-  if (process.env.CHATTWO_BROWSER_REQUIRE_UI === '1') throw new Error(`${why} (CHATTWO_BROWSER_REQUIRE_UI=1)`);
-  t.skip(why);
-  return false;
+export async function expectMessenger(person) {
+  await person.navLink('Chats').first().waitFor({ timeout: UI_TIMEOUT_MS });
 }
 
 // The room's messages over REST, oldest first (all of them, paging back).

@@ -120,3 +120,26 @@ export function confirmDialog({titleKey, bodyKey, params = {}, confirmKey, cance
   confirm.addEventListener('click', () => dialog.close(true));
   return dialog.closed.then((value) => value === true);
 }
+
+/**
+ * Asks for one line of text (a room name): resolves with it trimmed, or
+ * null when cancelled. Enter in the field confirms.
+ */
+export function promptDialog({titleKey, labelKey, value = '', maxLength = 80, confirmKey, cancelKey = 'people.cancel'}) {
+  const inputId = uid('dialog-input');
+  const input = h('input', {id: inputId, class: 'form-control', value, maxlength: maxLength, autocomplete: 'off'});
+  const cancel = h('button', {type: 'button', class: 'btn btn-soft', i18n: cancelKey});
+  const confirm = h('button', {type: 'submit', class: 'btn btn-primary', i18n: confirmKey});
+  const form = h('form', {class: 'ct-dialog-form', novalidate: true},
+    h('label', {for: inputId, class: 'form-label', i18n: labelKey}), input);
+  const dialog = openDialog({titleKey, body: form, footer: [cancel, confirm], initialFocus: input});
+  const submit = (event) => {
+    event.preventDefault();
+    dialog.close(input.value.trim());
+  };
+  form.addEventListener('submit', submit);
+  confirm.addEventListener('click', submit);
+  cancel.addEventListener('click', () => dialog.close(null));
+  input.select();
+  return dialog.closed.then((result) => (typeof result === 'string' ? result : null));
+}

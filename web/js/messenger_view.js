@@ -224,6 +224,7 @@ export function mountMessengerView(root, {user, onSignedOut, onSessionEnded, onU
       user = next;
     },
     unmount() {
+      import('./toasts.js').then((m) => m.dismissAllToasts(), () => {}); // none outlives the session
       if (screen) screen.unmount();
       if (room) room.unmount();
       for (const fn of cleanups.reverse()) fn();

@@ -14,7 +14,7 @@
 
 import * as api from './api.js';
 import {createComposer} from './composer.js';
-import {confirmDialog, promptDialog} from './dialogs.js';
+import {confirmDialog, promptDialog} from './dialog.js';
 import {h, replace, setText, svg} from './dom.js';
 import {describeError} from './errors.js';
 import {alertBox} from './forms.js';
@@ -338,7 +338,8 @@ export function mountRoomView(container, ctx, roomId) {
   }
 
   async function leave() {
-    const ok = await confirmDialog({titleKey: 'chat.leaveTitle', bodyKey: 'chat.leaveBody', confirmKey: 'chat.leaveRoom', danger: true});
+    const ok = await confirmDialog({titleKey: 'chat.leaveTitle', bodyKey: 'chat.leaveBody', confirmKey: 'chat.leaveRoom',
+      cancelKey: 'chat.cancel', danger: true});
     if (!ok) return;
     try {
       await api.del(`/rooms/${encodeURIComponent(roomId)}/members/me`);
@@ -352,7 +353,7 @@ export function mountRoomView(container, ctx, roomId) {
   async function rename() {
     if (!room || room.kind !== 'group') return;
     const name = await promptDialog({titleKey: 'chat.renameTitle', labelKey: 'chat.roomName', value: room.name,
-      maxLength: 80, confirmKey: 'chat.save'});
+      maxLength: 80, confirmKey: 'chat.save', cancelKey: 'chat.cancel'});
     if (name === null || name === room.name) return;
     try {
       applyRoom(await api.patch(`/rooms/${encodeURIComponent(roomId)}`, {name}));
