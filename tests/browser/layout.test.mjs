@@ -118,8 +118,25 @@ for (const viewport of [PHONE, DESKTOP]) {
       await a.page.getByLabel('Name', { exact: true }).waitFor();
       await screen('profile');
 
+      // The same room and list in Korean, switched on the profile screen.
+      await a.page.getByLabel('Language', { exact: true }).selectOption('ko');
+      await a.page.getByLabel('언어', { exact: true }).waitFor();
+      await a.page.evaluate((id) => { location.hash = `#/chats/${encodeURIComponent(id)}`; }, direct);
+      await a.page.getByRole('log', { name: '메시지' }).waitFor();
+      await a.waitForMessage('라멘집', { pred: (m) => m.mine });
+      await screen('room-ko');
+      await a.page.evaluate(() => { location.hash = '#/chats'; });
+      await a.page.getByRole('heading', { name: '채팅' }).waitFor();
+      await screen('chats-ko');
+      await a.page.evaluate(() => { location.hash = '#/profile'; });
+      await a.page.getByLabel('언어', { exact: true }).selectOption('en');
+      await a.page.getByLabel('Language', { exact: true }).waitFor();
+
       // The server goes away: the banner, over the room.
       await a.openRoomFromList('김민준');
+      await eventually(async () => (await a.messages()).some((m) => m.images.length > 0 && m.images.every((i) => i.loaded)), {
+        message: 'the image loaded before the server goes',
+      });
       await server.stop();
       await a.offlineBanner().first().waitFor({ state: 'visible' });
       await screen('offline');

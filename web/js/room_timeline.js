@@ -82,9 +82,14 @@ export class RoomTimeline {
     return false;
   }
 
-  /** Members as GET /rooms/{id} gives them: their marks replace what we had. */
+  /**
+   * Members as GET /rooms/{id} gives them. A mark never goes back for a
+   * member we keep: a `read` event may have arrived while the answer was
+   * on its way, and marks only move forward on the server too.
+   */
   setMembers(members) {
-    this.marks = new Map(members.map((m) => [m.user.id, m.lastReadSeq]));
+    const before = this.marks;
+    this.marks = new Map(members.map((m) => [m.user.id, Math.max(m.lastReadSeq, before.get(m.user.id) ?? -1)]));
   }
 
   /** A `read` event. Returns true when a mark moved. */

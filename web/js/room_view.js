@@ -116,6 +116,10 @@ export function mountRoomView(container, ctx, roomId) {
     room = next;
     for (const m of room.members) users.set(m.user.id, m.user);
     timeline.setMembers(room.members);
+    renderHeader();
+  }
+
+  function renderHeader() {
     setText(title, roomTitle(room, me.id));
     setText(subtitle, room.kind === 'group' ? t('chat.members', {count: room.members.length}) : '');
     subtitle.hidden = room.kind !== 'group';
@@ -363,7 +367,7 @@ export function mountRoomView(container, ctx, roomId) {
   }
 
   cleanups.push(onLanguageChange(() => {
-    if (room) applyRoom(room);
+    if (room) renderHeader(); // not applyRoom: its marks are older than the events since
     list.render('update');
   }));
 
