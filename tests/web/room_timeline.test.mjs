@@ -79,3 +79,11 @@ test("one's own stored message replaces its pending bubble, keeping a local imag
   t.add([msg(5, YOU, { clientMsgId: 'c2' })]);
   assert.deepEqual(t.pendingList().map((p) => p.clientMsgId), ['c2'], "someone else's clientMsgId is not ours");
 });
+
+test('a message that arrived before its sender was a known member still counts as read by them', () => {
+  const t = new RoomTimeline(ME);
+  t.setMembers(members({ [ME]: 3, [YOU]: 3 }));
+  t.add([msg(4, THEM)]); // THEM was just invited; the room is read again after
+  t.setMembers(members({ [ME]: 3, [YOU]: 3, [THEM]: 2 }));
+  assert.equal(t.unreadOf(t.messages()[0]), 2, 'ME and YOU have not read it; THEM sent it');
+});

@@ -48,6 +48,7 @@ function showHome(user) {
     user,
     onSignedOut: () => showAuth({notice: 'auth.signedOut'}),
     onSessionEnded: () => showAuth({notice: 'auth.sessionEnded'}),
+    onSessionChanged: start, // signed in as someone else in another tab: follow the session
     onUserChange: (next) => { state.user = next; },
   });
 }

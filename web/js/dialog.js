@@ -13,6 +13,13 @@ const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), selec
 // Elements that stay live under a dialog: the toast stack (toasts.js) keeps
 // announcing and can still be dismissed.
 const KEEP_LIVE = '.ct-toast-stack';
+// Every open dialog's close(), so that the end of a session closes them all.
+const openDialogs = new Set();
+
+/** Closes every open dialog unanswered (sign-out, session change). */
+export function closeAllDialogs() {
+  for (const close of Array.from(openDialogs)) close(null);
+}
 
 /**
  * Opens a dialog. options:
@@ -87,9 +94,11 @@ export function openDialog({titleKey, titleParams = {}, body = [], footer = null
   }
 
   let open = true;
+  openDialogs.add(close);
   function close(value) {
     if (!open) return;
     open = false;
+    openDialogs.delete(close);
     window.removeEventListener('hashchange', onNavigate);
     window.removeEventListener('popstate', onNavigate);
     backdrop.remove();

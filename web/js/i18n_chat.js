@@ -29,6 +29,7 @@ addMessages({
 
     'chat.messages': 'Messages',
     'chat.loadingOlder': 'Loading earlier messages…',
+    'chat.olderRetry': 'Earlier messages did not load. Try again',
     'chat.startOfChat': 'This is the beginning of the chat.',
     'chat.newMessages': 'New messages',
     'chat.formerMember': 'Former member',
@@ -91,6 +92,7 @@ addMessages({
 
     'chat.messages': '메시지',
     'chat.loadingOlder': '이전 메시지를 불러오는 중…',
+    'chat.olderRetry': '이전 메시지를 불러오지 못했어요. 다시 시도',
     'chat.startOfChat': '채팅의 처음이에요.',
     'chat.newMessages': '새 메시지',
     'chat.formerMember': '나간 멤버',

@@ -37,12 +37,17 @@ function thumbSize(image) {
  */
 export function createMessageList({timeline, members, meId, onNeedOlder, onAtBottom, onRetry, onDiscard}) {
   const list = h('ol', {class: 'msg-list'});
-  const older = h('div', {class: 'msg-older', hidden: true},
+  const olderSpinner = h('span', {class: 'msg-older-spinner'},
     h('span', {class: 'spinner-border spinner-border-sm', 'aria-hidden': 'true'}),
     h('span', {class: 'visually-hidden', i18n: 'chat.loadingOlder'}));
+  const olderRetry = h('button', {type: 'button', class: 'btn btn-soft btn-sm', hidden: true,
+    on: {click: () => { olderFailed = false; loadOlder(); }}}, h('span', {i18n: 'chat.olderRetry'}));
+  const older = h('div', {class: 'msg-older', hidden: true}, olderSpinner, olderRetry);
   const start = h('p', {class: 'msg-start', hidden: true, i18n: 'chat.startOfChat'});
-  const scroller = h('div', {class: 'msg-scroller', role: 'log', 'aria-live': 'polite', tabindex: '0',
-    i18nAttrs: {'aria-label': 'chat.messages'}}, older, start, list);
+  // aria-busy until the first page is in: a screen reader should not read
+  // out fifty messages on opening a room.
+  const scroller = h('div', {class: 'msg-scroller', role: 'log', 'aria-live': 'polite', 'aria-busy': 'true',
+    tabindex: '0', i18nAttrs: {'aria-label': 'chat.messages'}}, older, start, list);
   const jumpCount = h('span', {class: 'msg-jump-count'});
   const jump = h('button', {type: 'button', class: 'msg-jump', hidden: true, on: {click: () => scrollToBottom(true)}},
     h('span', {i18n: 'chat.newMessages'}), jumpCount);
@@ -50,6 +55,7 @@ export function createMessageList({timeline, members, meId, onNeedOlder, onAtBot
 
   const elements = new Map(); // key ('s<seq>' or 'p<clientMsgId>') -> {li, parts, state}
   let loadingOlder = false;
+  let olderFailed = false; // shown as "Try again" until the reader asks
   let unseen = 0;
   let destroyed = false;
 
@@ -60,13 +66,19 @@ export function createMessageList({timeline, members, meId, onNeedOlder, onAtBot
   observer.observe(older);
 
   async function loadOlder() {
-    if (loadingOlder || !timeline.hasMoreBefore || destroyed) return;
+    if (loadingOlder || olderFailed || !timeline.hasMoreBefore || destroyed) return;
     loadingOlder = true;
+    olderSpinner.hidden = false;
+    olderRetry.hidden = true;
     scroller.setAttribute('aria-busy', 'true');
     try {
       await onNeedOlder();
     } catch (err) {
       console.warn('older messages', err);
+      olderFailed = true; // no retry loop: the reader retries with the button
+      olderSpinner.hidden = true;
+      olderRetry.hidden = false;
+      return;
     } finally {
       loadingOlder = false;
       scroller.removeAttribute('aria-busy');
@@ -209,9 +221,9 @@ export function createMessageList({timeline, members, meId, onNeedOlder, onAtBot
   /**
    * Puts the timeline on screen. reason: 'initial' (go to the bottom),
    * 'older' (keep the view where it is), 'new' (follow when at the bottom),
-   * 'update' (numbers changed only).
+   * 'update' (numbers changed only). added: how many messages are new.
    */
-  function render(reason = 'update', {mineAdded = false} = {}) {
+  function render(reason = 'update', {mineAdded = false, added = 1} = {}) {
     const wasAtBottom = atBottom();
     const keep = reason === 'older' ? anchor() : null;
 
@@ -252,13 +264,14 @@ export function createMessageList({timeline, members, meId, onNeedOlder, onAtBot
         entry.li.classList.toggle('group-last', last);
         const {parts} = entry;
         if (sender !== meId) {
-          if (first && !parts.whoFilled) {
-            const user = senderOf(m);
-            replace(parts.who, avatar(user, {size: 'md'}), h('span', {class: 'msg-name', text: user.name}));
-            parts.whoFilled = true;
-          } else if (!first && parts.whoFilled) {
-            replace(parts.who);
-            parts.whoFilled = false;
+          // Refilled when the sender becomes known (a member just invited)
+          // or changes name or picture.
+          const user = first ? senderOf(m) : null;
+          const whoKey = user ? JSON.stringify([user.id, user.name, user.avatar && user.avatar.id]) : '';
+          if (parts.whoKey !== whoKey) {
+            parts.whoKey = whoKey;
+            if (user) replace(parts.who, avatar(user, {size: 'md'}), h('span', {class: 'msg-name', text: user.name}));
+            else replace(parts.who);
           }
         }
         if (item.pending) {
@@ -291,6 +304,7 @@ export function createMessageList({timeline, members, meId, onNeedOlder, onAtBot
     start.hidden = timeline.hasMoreBefore || timeline.messages().length === 0;
 
     if (reason === 'initial') {
+      scroller.removeAttribute('aria-busy');
       scrollToBottom();
     } else if (keep && keep.li.isConnected) {
       scroller.scrollTop += keep.li.getBoundingClientRect().top - keep.top;
@@ -298,7 +312,7 @@ export function createMessageList({timeline, members, meId, onNeedOlder, onAtBot
       if (wasAtBottom || mineAdded) {
         scrollToBottom();
       } else {
-        unseen += 1;
+        unseen += added;
         setText(jumpCount, unseen > 1 ? String(unseen) : '');
         jump.hidden = false;
       }

@@ -13,7 +13,8 @@
 // only what the room needs.
 
 import * as api from './api.js';
-import {h, replace, setText, svg} from './dom.js';
+import {h, replace, setText, svg, uid} from './dom.js';
+import {closeAllDialogs} from './dialog.js';
 import {onLanguageChange, t} from './i18n.js';
 import './i18n_chat.js';
 import {mountChatsView} from './chats_view.js';
@@ -43,18 +44,24 @@ function icon(name) {
 function parseRoute() {
   const hash = location.hash.replace(/^#\/?/, '');
   const [screen, ...rest] = hash.split('/');
-  const roomId = screen === 'chats' && rest.length ? decodeURIComponent(rest.join('/')) : null;
+  let roomId = null;
+  try {
+    roomId = screen === 'chats' && rest.length ? decodeURIComponent(rest.join('/')) : null;
+  } catch {
+    roomId = null; // a mangled link: the chats list rather than a broken page
+  }
   return {screen: Object.hasOwn(SCREENS, screen) ? screen : 'chats', roomId};
 }
 
 /**
  * Shows the messenger in root.
  * options: user, onSignedOut() once signed out, onSessionEnded() when the
- * server no longer knows the session, onUserChange(user).
+ * server no longer knows the session, onSessionChanged() when the cookie now
+ * signs in someone else (another tab), onUserChange(user).
  */
-export function mountMessengerView(root, {user, onSignedOut, onSessionEnded, onUserChange = () => {}}) {
+export function mountMessengerView(root, {user, onSignedOut, onSessionEnded, onSessionChanged, onUserChange = () => {}}) {
   const cleanups = [];
-  const realtime = createRealtime({onSessionEnded});
+  const realtime = createRealtime({userId: user.id, onSessionEnded, onSessionChanged});
   cleanups.push(() => realtime.stop());
   const roomList = createRoomList(realtime);
   cleanups.push(() => roomList.stop());
@@ -70,11 +77,15 @@ export function mountMessengerView(root, {user, onSignedOut, onSessionEnded, onU
   const badges = {};
   const links = {};
   const navList = h('ul', {class: 'nav-list'});
+  const badgeTexts = {};
   for (const name of ['friends', 'chats', 'notifications', 'profile']) {
-    badges[name] = h('span', {class: 'nav-badge', hidden: true});
-    links[name] = h('a', {class: 'nav-link', href: `#/${name}`},
+    // The count is the link's description, not part of its name: the link
+    // stays "Chats" whatever the number.
+    badges[name] = h('span', {class: 'nav-badge', hidden: true, 'aria-hidden': 'true'});
+    badgeTexts[name] = h('span', {id: uid(`nav-${name}-count`), hidden: true});
+    links[name] = h('a', {class: 'nav-link', href: `#/${name}`, 'aria-describedby': badgeTexts[name].id},
       icon(name), h('span', {class: 'nav-label', i18n: `nav.${name}`}), badges[name]);
-    navList.append(h('li', {}, links[name]));
+    navList.append(h('li', {}, links[name], badgeTexts[name]));
   }
   const nav = h('nav', {class: 'side-nav', 'aria-label': 'ChatTwo', i18nAttrs: {'aria-label': 'nav.main'}},
     h('img', {class: 'nav-logo', src: '/favicon.svg', alt: '', width: 36, height: 36}), navList);
@@ -88,11 +99,17 @@ export function mountMessengerView(root, {user, onSignedOut, onSessionEnded, onU
 
   function setBadge(name, count, labelKey) {
     const el = badges[name];
+    const text = badgeTexts[name];
     el.hidden = !count;
-    replace(el);
-    if (!count) return;
-    el.append(h('span', {'aria-hidden': 'true', text: count > 99 ? '99+' : String(count)}),
-      h('span', {class: 'visually-hidden', i18n: labelKey, i18nParams: {count}}));
+    setText(el, count > 99 ? '99+' : count ? String(count) : '');
+    if (!count) {
+      delete text.dataset.i18n;
+      setText(text, '');
+      return;
+    }
+    text.dataset.i18n = labelKey;
+    text.dataset.i18nParams = JSON.stringify({count});
+    setText(text, t(labelKey, {count}));
   }
 
   // --- Context for the screens ----------------------------------------------
@@ -224,7 +241,12 @@ export function mountMessengerView(root, {user, onSignedOut, onSessionEnded, onU
       user = next;
     },
     unmount() {
-      import('./toasts.js').then((m) => m.dismissAllToasts(), () => {}); // none outlives the session
+      // Nothing of this session outlives it: toasts, dialogs, the image
+      // viewer, a screen still being imported.
+      import('./toasts.js').then((m) => m.dismissAllToasts(), () => {});
+      closeAllDialogs();
+      for (const viewer of document.querySelectorAll('dialog.lightbox')) viewer.close();
+      screenLoad += 1;
       if (screen) screen.unmount();
       if (room) room.unmount();
       for (const fn of cleanups.reverse()) fn();

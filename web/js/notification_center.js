@@ -38,16 +38,12 @@ export function createNotificationCenter(ctx) {
   function start() {
     if (offRealtime) return;
     offRealtime = ctx.realtime.onUserEvent(onEvent);
-    // Frames sent while the link was down are lost: after a reconnect the
-    // server's count is the truth again. (onStatus is the shell's realtime.js.)
+    // Frames sent while the link was down (or before its first connect) are
+    // lost: on every connect the server's count is the truth again.
+    // (onStatus is the shell's realtime.js.)
     if (typeof ctx.realtime.onStatus === 'function') {
-      let wasOffline = false;
       offStatus = ctx.realtime.onStatus((status) => {
-        if (status === 'offline') wasOffline = true;
-        else if (status === 'online' && wasOffline) {
-          wasOffline = false;
-          if (!view) refreshCount();
-        }
+        if (status === 'online' && !view) refreshCount();
       });
     }
     refreshCount();

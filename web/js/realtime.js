@@ -5,9 +5,13 @@
 // - Reconnects by itself with exponential backoff (0.5 s doubling to 15 s,
 //   reset once connected) after a network drop or a server restart; status
 //   listeners hear 'connecting' / 'online' / 'offline' for the banner.
-// - Subscriptions are kept here, not in the views: after every reconnect
-//   each room subscription is made again and its listeners get a 'resync'
-//   event, which is their cue to catch up with GET …/messages?after=.
+// - Subscriptions are kept here, not in the views: on every connect (the
+//   first too: the views read over REST before it) each room subscription is
+//   made and its listeners get a 'resync' event, their cue to catch up with
+//   GET …/messages?after=.
+// - A connection is only used for the user the page was opened for: if the
+//   cookie now belongs to someone else (signed in as another user in another
+//   tab), the link stops and onSessionChanged() lets the app start over.
 // - sendMessage() publishes with a receipt header and resolves on the
 //   RECEIPT, which the server sends only once the message is durable. A send
 //   cut off by a disconnect stays queued and goes out again, with the same
@@ -22,6 +26,10 @@ const RECONNECT_FIRST_MS = 500;
 const RECONNECT_MAX_MS = 15000;
 const HEARTBEAT_MS = 10000;
 const CONNECT_TIMEOUT_MS = 10000;
+// A send published on a live connection whose RECEIPT (or rejection) has not
+// come by then fails, so that it can be retried (same clientMsgId) rather
+// than show "Sending…" for ever. A disconnect restarts the wait.
+const RECEIPT_TIMEOUT_MS = 30000;
 
 export class SendRejected extends Error {
   constructor(problem) {
@@ -33,18 +41,18 @@ export class SendRejected extends Error {
 }
 
 /**
- * Starts the link. onSessionEnded() is called when the server refuses the
- * session (signed out elsewhere): the app then shows the sign-in screen.
+ * Starts the link for userId. onSessionEnded() is called when the server
+ * refuses the session (signed out elsewhere): the app then shows the sign-in
+ * screen; onSessionChanged() when the session is someone else's now.
  * Returns the Realtime object; stop() ends it for good.
  */
-export function createRealtime({onSessionEnded = () => {}} = {}) {
+export function createRealtime({userId, onSessionEnded = () => {}, onSessionChanged = () => {}}) {
   const {Client, ReconnectionTimeMode} = window.StompJs;
   const statusListeners = new Set();
   const userListeners = new Set();
   const rooms = new Map(); // roomId -> {listeners: Set, subscription}
   const pending = new Map(); // receiptId -> {roomId, body, resolve, reject, sent}
   let status = 'connecting';
-  let everConnected = false;
   let receiptSerial = 0;
   let stopped = false;
 
@@ -66,7 +74,12 @@ export function createRealtime({onSessionEnded = () => {}} = {}) {
     for (const fn of statusListeners) fn(status);
   }
 
-  client.onConnect = () => {
+  client.onConnect = (frame) => {
+    if (frame.headers['user-name'] !== userId) {
+      stop();
+      onSessionChanged();
+      return;
+    }
     setStatus('online');
     client.subscribe('/user/queue/notifications', (frame) => {
       const body = parse(frame.body);
@@ -76,9 +89,8 @@ export function createRealtime({onSessionEnded = () => {}} = {}) {
     client.subscribe('/user/queue/errors', (frame) => rejectPending(parse(frame.body)));
     for (const [roomId, entry] of rooms) {
       entry.subscription = subscribeTopic(roomId, entry);
-      if (everConnected) for (const fn of entry.listeners) fn('resync', null);
+      for (const fn of entry.listeners) fn('resync', null);
     }
-    everConnected = true;
     // Sends made while offline or cut off by the disconnect, in the order
     // they were made.
     for (const [receiptId, send] of pending) {
@@ -89,14 +101,21 @@ export function createRealtime({onSessionEnded = () => {}} = {}) {
   client.onWebSocketClose = () => {
     if (stopped) return;
     for (const entry of rooms.values()) entry.subscription = null;
-    for (const send of pending.values()) send.sent = false;
+    for (const send of pending.values()) {
+      send.sent = false;
+      clearTimeout(send.timer);
+    }
     setStatus('offline');
     // A refused session closes the socket too: ask the REST API whether we
     // are still signed in before trying forever.
     getSession().then((session) => {
-      if (!session && !stopped) {
+      if (stopped) return;
+      if (!session) {
         stop();
         onSessionEnded();
+      } else if (session.user.id !== userId) {
+        stop();
+        onSessionChanged();
       }
     }, () => {});
   };
@@ -115,6 +134,12 @@ export function createRealtime({onSessionEnded = () => {}} = {}) {
 
   function publish(receiptId, send) {
     send.sent = true;
+    clearTimeout(send.timer);
+    send.timer = setTimeout(() => {
+      if (pending.get(receiptId) !== send) return;
+      pending.delete(receiptId);
+      send.reject(new SendRejected({status: 0, detail: 'no receipt from the server'}));
+    }, RECEIPT_TIMEOUT_MS);
     watch(receiptId); // receipt watchers live in the STOMP session: set again on each
     client.publish({
       destination: `/app/rooms.${send.roomId}.messages`,
@@ -129,6 +154,7 @@ export function createRealtime({onSessionEnded = () => {}} = {}) {
       const send = pending.get(receiptId);
       if (!send) return;
       pending.delete(receiptId);
+      clearTimeout(send.timer);
       send.resolve();
     });
   }
@@ -140,6 +166,7 @@ export function createRealtime({onSessionEnded = () => {}} = {}) {
       const sameMessage = problem.clientMsgId && problem.clientMsgId === send.body.clientMsgId;
       if (sameReceipt || sameMessage) {
         pending.delete(receiptId);
+        clearTimeout(send.timer);
         send.reject(new SendRejected(problem));
         return;
       }
@@ -148,7 +175,10 @@ export function createRealtime({onSessionEnded = () => {}} = {}) {
 
   function stop() {
     stopped = true;
-    for (const send of pending.values()) send.reject(new DOMException('signed out', 'AbortError'));
+    for (const send of pending.values()) {
+      clearTimeout(send.timer);
+      send.reject(new DOMException('signed out', 'AbortError'));
+    }
     pending.clear();
     client.deactivate();
   }

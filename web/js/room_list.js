@@ -15,6 +15,8 @@ import {t} from './i18n.js';
 export function createRoomList(realtime) {
   let rooms = [];
   let loaded = false;
+  let loading = null; // the GET in flight
+  let heldEvents = []; // events that came while it was in flight
   const listeners = new Set();
   const arrivalListeners = new Set();
 
@@ -27,6 +29,7 @@ export function createRoomList(realtime) {
     const before = index >= 0 ? rooms[index] : null;
     const seqBefore = before && before.lastMessage ? before.lastMessage.seq : 0;
     const seqNow = room.lastMessage ? room.lastMessage.seq : 0;
+    if (seqNow < seqBefore) return; // an older view of the room than the one shown
     const next = rooms.slice();
     if (index >= 0) next.splice(index, 1);
     if (!before || seqNow > seqBefore) next.unshift(room);
@@ -39,24 +42,43 @@ export function createRoomList(realtime) {
   }
 
   const offEvents = realtime.onUserEvent((event, body) => {
-    if (event === 'room' && body && body.room && body.room.id) upsert(body.room, {fromEvent: true});
+    if (event !== 'room' || !body || !body.room || !body.room.id) return;
+    if (loading) heldEvents.push(body.room);
+    else upsert(body.room, {fromEvent: true});
   });
-  // After a reconnect the events of the gap are gone: read the list again.
-  let wasOffline = false;
+  // Events of a gap (offline, or before the first connect) are gone: read
+  // the list again on every connect.
   const offStatus = realtime.onStatus((status) => {
-    if (status === 'offline') wasOffline = true;
-    if (status === 'online' && wasOffline) {
-      wasOffline = false;
-      load().catch(() => {});
-    }
+    if (status === 'online') load().catch(() => {});
   });
 
-  async function load() {
-    const list = await api.get('/rooms');
-    rooms = Array.isArray(list) ? list : [];
-    loaded = true;
-    emit();
-    return rooms;
+  /**
+   * Reads the whole list. Events that arrive meanwhile are held and applied
+   * after it when they are news to it (a newer last message, or a room it
+   * does not have): the answer may have been read before them.
+   */
+  function load() {
+    if (loading) return loading;
+    heldEvents = [];
+    loading = (async () => {
+      try {
+        const list = await api.get('/rooms');
+        rooms = Array.isArray(list) ? list : [];
+        loaded = true;
+        const held = heldEvents;
+        heldEvents = [];
+        for (const room of held) {
+          const known = rooms.find((r) => r.id === room.id);
+          const seq = (r) => (r && r.lastMessage ? r.lastMessage.seq : 0);
+          if (!known || seq(room) > seq(known)) upsert(room, {fromEvent: true});
+        }
+        emit();
+        return rooms;
+      } finally {
+        loading = null;
+      }
+    })();
+    return loading;
   }
 
   return {

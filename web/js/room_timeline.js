@@ -90,6 +90,9 @@ export class RoomTimeline {
   setMembers(members) {
     const before = this.marks;
     this.marks = new Map(members.map((m) => [m.user.id, Math.max(m.lastReadSeq, before.get(m.user.id) ?? -1)]));
+    // A message that came before its sender was known to us still says the
+    // sender has read up to it.
+    for (const m of this.bySeq.values()) if (m.senderId) this.raiseMark(m.senderId, m.seq);
   }
 
   /** A `read` event. Returns true when a mark moved. */

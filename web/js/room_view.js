@@ -68,6 +68,10 @@ export function mountRoomView(container, ctx, roomId) {
   let lastMarked = 0;
   let readTimer = 0;
   let catchingUp = null;
+  let resyncAfterLoad = false; // a 'resync' came while the first page was loading
+  let sendQueue = Promise.resolve(); // sends go out in the order they were made
+  const uploads = new Set(); // AbortControllers of uploads under way
+  const askedUsers = new Set(); // senders no longer members, looked up once
 
   // --- Layout --------------------------------------------------------------------
   const title = h('h1', {class: 'room-header-title'});
@@ -93,7 +97,7 @@ export function mountRoomView(container, ctx, roomId) {
     meId: me.id,
     onNeedOlder: loadOlder,
     onAtBottom: () => markReadSoon(),
-    onRetry: (p) => (p.imageId || p.type === 'text' ? deliver(p) : uploadThenSend(p)),
+    onRetry: (p) => enqueue(p, p.imageId || p.type === 'text' ? null : upload(p)),
     onDiscard: (p) => {
       if (p.previewUrl) URL.revokeObjectURL(p.previewUrl);
       timeline.removePending(p.clientMsgId);
@@ -130,7 +134,27 @@ export function mountRoomView(container, ctx, roomId) {
   }
 
   async function reloadRoom() {
-    applyRoom(await api.get(`/rooms/${encodeURIComponent(roomId)}`));
+    const next = await api.get(`/rooms/${encodeURIComponent(roomId)}`);
+    if (destroyed) return;
+    applyRoom(next);
+    // Our own mark as the server has it: a read frame lost in a disconnect
+    // is sent again by markReadSoon().
+    const mine = next.members.find((m) => m.user.id === me.id);
+    if (mine && mine.lastReadSeq < lastMarked) lastMarked = mine.lastReadSeq;
+  }
+
+  /** Senders who have left are not in the room's members: ask for their names once. */
+  function lookUpSenders(messages) {
+    for (const m of messages) {
+      const id = m.senderId;
+      if (!id || users.has(id) || askedUsers.has(id)) continue;
+      askedUsers.add(id);
+      api.get(`/users/${encodeURIComponent(id)}`).then((user) => {
+        if (destroyed || users.has(id)) return;
+        users.set(id, user);
+        list.render('update');
+      }, () => {});
+    }
   }
 
   async function load() {
@@ -145,8 +169,13 @@ export function mountRoomView(container, ctx, roomId) {
       timeline.hasMoreBefore = page.hasMore;
       loaded = true;
       list.render('initial');
+      lookUpSenders(page.messages);
       markReadSoon();
       composer.focus();
+      // The link connected while we were reading, or live messages came
+      // past a hole: read what we may have missed.
+      if (resyncAfterLoad || timeline.contiguousSeq < timeline.newestSeq) catchUp();
+      resyncAfterLoad = false;
     } catch (err) {
       if (destroyed) return;
       if (err instanceof api.ApiError && err.status === 404) {
@@ -168,6 +197,7 @@ export function mountRoomView(container, ctx, roomId) {
     timeline.add(page.messages);
     timeline.hasMoreBefore = page.hasMore;
     list.render('older');
+    lookUpSenders(page.messages);
   }
 
   /**
@@ -177,7 +207,10 @@ export function mountRoomView(container, ctx, roomId) {
    */
   let catchUpAgain = false;
   function catchUp() {
-    if (!loaded) return load();
+    if (!loaded) {
+      resyncAfterLoad = true; // load() runs it once the first page is in
+      return Promise.resolve();
+    }
     if (catchingUp) {
       catchUpAgain = true;
       return catchingUp;
@@ -191,8 +224,11 @@ export function mountRoomView(container, ctx, roomId) {
             const page = await api.get(`/rooms/${encodeURIComponent(roomId)}/messages`,
               {query: {after: timeline.contiguousSeq, limit: CATCH_UP_PAGE}});
             if (destroyed) return;
-            timeline.add(page.messages);
-            list.render('new');
+            const added = timeline.add(page.messages);
+            if (added) {
+              list.render('new', {added});
+              lookUpSenders(page.messages);
+            }
             if (!page.hasMore || !page.messages.length) break;
           }
         } while (catchUpAgain && !destroyed);
@@ -215,9 +251,14 @@ export function mountRoomView(container, ctx, roomId) {
     }
     if (event === 'message') {
       const gap = loaded && body.seq > timeline.contiguousSeq + 1 && !timeline.has(body.seq - 1);
-      if (body.senderId && !users.has(body.senderId)) reloadRoom().catch(() => {});
-      timeline.add([body]);
+      // A sender we do not know yet was just invited: read the room again.
+      if (body.senderId && !users.has(body.senderId)) reloadRoom().then(() => list.render('update'), () => {});
+      const added = timeline.add([body]);
       if (!loaded) return;
+      if (!added) {
+        list.render('update'); // a repeat; its pending bubble may have gone
+        return;
+      }
       list.render('new', {mineAdded: body.senderId === me.id});
       if (gap) catchUp();
       markReadSoon();
@@ -261,17 +302,31 @@ export function mountRoomView(container, ctx, roomId) {
       const pending = {clientMsgId: newClientMsgId(), type: 'image', createdAt: now(), state: 'uploading',
         progress: 0, file, previewUrl: URL.createObjectURL(file), width: 0, height: 0};
       timeline.addPending(pending);
-      imageSize(file).then((size) => Object.assign(pending, size)).finally(() => {
+      // Uploads run side by side; the sends still go out in order (enqueue).
+      const uploaded = imageSize(file).then((size) => {
+        Object.assign(pending, size);
         list.render('new', {mineAdded: true});
-        uploadThenSend(pending);
+        return upload(pending);
       });
+      enqueue(pending, uploaded);
     }
     if (text) {
       const pending = {clientMsgId: newClientMsgId(), type: 'text', text, createdAt: now(), state: 'sending'};
       timeline.addPending(pending);
       list.render('new', {mineAdded: true});
-      deliver(pending);
+      enqueue(pending, null);
     }
+  }
+
+  /**
+   * Sends pending once `ready` (its upload, or null) is done and every send
+   * made before it has gone out, so messages keep the order they were made
+   * in: a text typed under a photo is not stored before the photo.
+   */
+  function enqueue(pending, ready) {
+    sendQueue = sendQueue.then(() => ready).then(
+      (ok) => { if (ok !== false && !destroyed) deliver(pending); },
+      () => {});
   }
 
   let progressFrame = 0;
@@ -283,19 +338,25 @@ export function mountRoomView(container, ctx, roomId) {
     });
   }
 
-  async function uploadThenSend(pending) {
+  /** Uploads a pending image; resolves true when it has its imageId, false when it failed. */
+  async function upload(pending) {
     pending.state = 'uploading';
     pending.progress = 0;
     list.render('update');
+    const abort = new AbortController();
+    uploads.add(abort);
     try {
-      const image = await uploadImage(pending.file, {onProgress: (f) => {
+      const image = await uploadImage(pending.file, {signal: abort.signal, onProgress: (f) => {
         pending.progress = f;
         renderProgress();
       }});
       pending.imageId = image.id;
-      deliver(pending);
+      return true;
     } catch (err) {
       fail(pending, err);
+      return false;
+    } finally {
+      uploads.delete(abort);
     }
   }
 
@@ -377,6 +438,7 @@ export function mountRoomView(container, ctx, roomId) {
     unmount() {
       destroyed = true;
       cancelAnimationFrame(progressFrame);
+      for (const abort of uploads) abort.abort();
       for (const url of timeline.localPreviews.values()) URL.revokeObjectURL(url);
       for (const p of timeline.pendingList()) if (p.previewUrl) URL.revokeObjectURL(p.previewUrl);
       for (const fn of cleanups) fn();
