@@ -51,6 +51,13 @@ boost::json::object message_object(const chat::Message& message) {
   if (message.type != chat::MessageType::image) o["text"] = message.text;
   if (message.image) o["image"] = image_json(*message.image);
   if (message.client_msg_id) o["clientMsgId"] = *message.client_msg_id;
+  if (message.system) {
+    boost::json::array user_ids;
+    for (const auto& id : message.system->user_ids) user_ids.emplace_back(id);
+    o["system"] = boost::json::object{{"action", chat::to_string(message.system->action)},
+                                      {"actorId", message.system->actor_id},
+                                      {"userIds", std::move(user_ids)}};
+  }
   o["createdAt"] = base::format_rfc3339_ms(message.created_at_ms);
   o["unreadCount"] = message.unread_count;
   return o;

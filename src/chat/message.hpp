@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "chat/image.hpp"
 
@@ -20,6 +21,19 @@ constexpr std::string_view to_string(MessageType type) {
   return "text";
 }
 
+/// What a system message is about, for clients to put in their own words
+/// (its `text` is the English fallback): `actor_id` invited `user_ids`, or
+/// `actor_id` left (no user_ids).
+struct SystemEvent {
+  enum class Action { invited, left } action = Action::invited;
+  std::string actor_id;
+  std::vector<std::string> user_ids;
+};
+
+constexpr std::string_view to_string(SystemEvent::Action action) {
+  return action == SystemEvent::Action::left ? "left" : "invited";
+}
+
 /// One message of a room. `seq` is its place in the room: from 1, strictly
 /// increasing with no gaps, the order every member sees.
 struct Message {
@@ -32,6 +46,7 @@ struct Message {
   std::optional<std::string> image_id;
   std::optional<Image> image;  // for an image message: its record (stores fill it in when they read one)
   std::optional<std::string> client_msg_id;  // the sender's idempotency key
+  std::optional<SystemEvent> system;  // system messages written since migration 0006
   std::int64_t created_at_ms = 0;
   /// How many members have last_read_seq < seq, when this value was read
   /// (always 0 for system messages).

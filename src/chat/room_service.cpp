@@ -109,12 +109,13 @@ std::vector<RoomSummary> RoomService::list_rooms(std::string_view caller_id) { r
 
 namespace {
 
-Message system_draft(IdGenerator& ids, Clock& clock, std::string_view room_id, std::string text) {
+Message system_draft(IdGenerator& ids, Clock& clock, std::string_view room_id, std::string text, SystemEvent event) {
   Message m;
   m.id = ids.next_id();
   m.room_id = std::string(room_id);
   m.type = MessageType::system;
   m.text = std::move(text);
+  m.system = std::move(event);
   m.created_at_ms = clock.now_ms();
   return m;
 }
@@ -171,7 +172,9 @@ Result<Invited> RoomService::invite(std::string_view caller_id, std::string_view
   }
   std::string text = name_of(users_, caller_id) + " invited ";
   for (std::size_t i = 0; i < names.size(); ++i) text += (i ? ", " : "") + names[i];
-  auto added = rooms_.add_members(room_id, fresh, system_draft(ids_, clock_, room_id, std::move(text)), clock_.now_ms());
+  SystemEvent event{SystemEvent::Action::invited, std::string(caller_id), fresh};
+  auto added = rooms_.add_members(room_id, fresh, system_draft(ids_, clock_, room_id, std::move(text), std::move(event)),
+                                  clock_.now_ms());
   if (!added) return fail(added.error());
   auto updated = rooms_.find(room_id);
   if (!updated) return fail(Error::not_found(std::string(kNoSuchRoom)));  // everyone left meanwhile
@@ -184,7 +187,8 @@ Result<Invited> RoomService::invite(std::string_view caller_id, std::string_view
 Result<MemberLeft> RoomService::leave(std::string_view caller_id, std::string_view room_id) {
   if (!rooms_.is_member(room_id, caller_id)) return fail(Error::not_found(std::string(kNoSuchRoom)));
   auto left = rooms_.remove_member(room_id, caller_id,
-                                   system_draft(ids_, clock_, room_id, name_of(users_, caller_id) + " left"));
+                                   system_draft(ids_, clock_, room_id, name_of(users_, caller_id) + " left",
+                                                SystemEvent{SystemEvent::Action::left, std::string(caller_id), {}}));
   if (!left) return fail(Error::not_found(std::string(kNoSuchRoom)));
   return left;
 }

@@ -80,6 +80,8 @@ describe('invite', () => {
     assert.equal(system.seq, 3);
     assert.equal(system.unreadCount, 0);
     assert.match(system.text, /^Alice \d+ invited Carol \d+, Dave \d+$/);
+    // What it is about, for clients to word in their own language.
+    assert.deepEqual(system.system, { action: 'invited', actorId: a.user.id, userIds: [c.user.id, d.user.id] });
     assert.equal(member.headers.event, 'member');
     assert.deepEqual(JSON.parse(member.body), { roomId, action: 'joined', userIds: [c.user.id, d.user.id] });
 
@@ -154,6 +156,7 @@ describe('leave', () => {
     assert.equal(res.status, 204, res.text);
     const [sys, member] = await wa.feed.until(2);
     assert.equal(JSON.parse(sys.body).text.endsWith(' left'), true);
+    assert.deepEqual(JSON.parse(sys.body).system, { action: 'left', actorId: b.user.id, userIds: [] });
     assert.deepEqual(JSON.parse(member.body), { roomId, action: 'left', userIds: [b.user.id] });
     // Bob sees his own leaving, then nothing more.
     const bobs = await wb.feed.until(2);

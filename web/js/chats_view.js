@@ -71,7 +71,10 @@ export function mountChatsView(container, ctx) {
     const last = room.lastMessage;
     setText(parts.time, last ? listTime(last.createdAt) : '');
     if (last) parts.time.setAttribute('datetime', last.createdAt);
-    setText(parts.preview, messagePreview(last));
+    setText(parts.preview, messagePreview(last, (id) => {
+      if (id === ctx.user.id) return ctx.user.name;
+      return ctx.rooms.nameOf(id);
+    }));
     const unread = room.unreadCount || 0;
     parts.badge.hidden = !unread;
     replace(parts.badge);

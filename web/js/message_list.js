@@ -15,6 +15,7 @@
 import {avatar} from './avatar.js';
 import {h, replace, setText} from './dom.js';
 import {t} from './i18n.js';
+import {systemText} from './system_text.js';
 import {clockTime, dayKey, dayLabel} from './time_format.js';
 
 const AT_BOTTOM_PX = 80;
@@ -128,8 +129,8 @@ export function createMessageList({timeline, members, meId, onNeedOlder, onAtBot
   function makeElement(message, pending) {
     const mine = pending || message.senderId === meId;
     if (!pending && message.type === 'system') {
-      const li = h('li', {class: 'msg msg-system'}, h('span', {class: 'msg-system-text', text: message.text || ''}));
-      return {li, parts: {}};
+      const words = h('span', {class: 'msg-system-text'});
+      return {li: h('li', {class: 'msg msg-system'}, words), parts: {words}};
     }
     const parts = {
       who: h('div', {class: 'msg-who'}),
@@ -256,7 +257,11 @@ export function createMessageList({timeline, members, meId, onNeedOlder, onAtBot
         entry = makeElement(m, item.pending);
         elements.set(item.key, entry);
       }
-      if (m.type !== 'system' || item.pending) {
+      if (m.type === 'system' && !item.pending) {
+        // Worded at each render: names arrive later, the language changes.
+        const words = systemText(m, (id) => (members().get(id) || {}).name || null);
+        if (entry.parts.words.textContent !== words) setText(entry.parts.words, words);
+      } else {
         const sender = senderKey(item);
         const first = !sameGroup(items[i - 1], item) || rows.length === 0 || rows[rows.length - 1].classList.contains('msg-day');
         const last = !sameGroup(item, items[i + 1]);

@@ -159,7 +159,8 @@ export function mountMessengerView(root, {user, onSignedOut, onSessionEnded, onS
     const sender = (r.members || []).find((m) => m.id === message.senderId) || null;
     ctx.toast({
       title: roomTitle(r),
-      text: sender && r.kind === 'group' ? `${sender.name}: ${messagePreview(message)}` : messagePreview(message),
+      text: sender && r.kind === 'group' ? `${sender.name}: ${messagePreview(message, roomList.nameOf)}`
+        : messagePreview(message, roomList.nameOf),
       user: sender,
       onClick: () => ctx.openRoom(r.id),
     });

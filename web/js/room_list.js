@@ -11,12 +11,20 @@
 
 import * as api from './api.js';
 import {t} from './i18n.js';
+import {systemText} from './system_text.js';
 
 export function createRoomList(realtime) {
   let rooms = [];
   let loaded = false;
   let loading = null; // the GET in flight
   let heldEvents = []; // events that came while it was in flight
+  // Names of everyone seen in a room, kept after they leave, so that
+  // "Bob left" can be worded in the page's language in the list.
+  const names = new Map();
+
+  function remember(list) {
+    for (const room of list) for (const u of room.members || []) if (u && u.id) names.set(u.id, u.name);
+  }
   const listeners = new Set();
   const arrivalListeners = new Set();
 
@@ -30,6 +38,7 @@ export function createRoomList(realtime) {
     const seqBefore = before && before.lastMessage ? before.lastMessage.seq : 0;
     const seqNow = room.lastMessage ? room.lastMessage.seq : 0;
     if (seqNow < seqBefore) return; // an older view of the room than the one shown
+    remember([room]);
     const next = rooms.slice();
     if (index >= 0) next.splice(index, 1);
     if (!before || seqNow > seqBefore) next.unshift(room);
@@ -64,6 +73,7 @@ export function createRoomList(realtime) {
       try {
         const list = await api.get('/rooms');
         rooms = Array.isArray(list) ? list : [];
+        remember(rooms);
         loaded = true;
         const held = heldEvents;
         heldEvents = [];
@@ -86,6 +96,8 @@ export function createRoomList(realtime) {
     loaded: () => loaded,
     all: () => rooms,
     get: (roomId) => rooms.find((r) => r.id === roomId) || null,
+    /** The name of someone seen in any of the rooms (null if never seen). */
+    nameOf: (userId) => names.get(userId) ?? null,
     upsert,
     remove(roomId) {
       rooms = rooms.filter((r) => r.id !== roomId);
@@ -132,9 +144,13 @@ export function roomTitle(room, meId = null) {
   return total > 4 ? t('chat.titleMore', {names: shown, count: total - 4}) : shown;
 }
 
-/** One line for a message in a list or a toast. */
-export function messagePreview(message) {
+/**
+ * One line for a message in a list or a toast. nameOf(userId) names the
+ * people of a system message (else its English text is shown).
+ */
+export function messagePreview(message, nameOf = () => null) {
   if (!message) return '';
   if (message.type === 'image') return t('chat.previewImage');
+  if (message.type === 'system') return systemText(message, nameOf).replace(/\s+/g, ' ').trim();
   return String(message.text || '').replace(/\s+/g, ' ').trim();
 }

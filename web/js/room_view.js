@@ -145,8 +145,12 @@ export function mountRoomView(container, ctx, roomId) {
 
   /** Senders who have left are not in the room's members: ask for their names once. */
   function lookUpSenders(messages) {
+    const ids = [];
     for (const m of messages) {
-      const id = m.senderId;
+      if (m.senderId) ids.push(m.senderId);
+      if (m.system) ids.push(m.system.actorId, ...(m.system.userIds || []));
+    }
+    for (const id of ids) {
       if (!id || users.has(id) || askedUsers.has(id)) continue;
       askedUsers.add(id);
       api.get(`/users/${encodeURIComponent(id)}`).then((user) => {
@@ -255,6 +259,7 @@ export function mountRoomView(container, ctx, roomId) {
       if (body.senderId && !users.has(body.senderId)) reloadRoom().then(() => list.render('update'), () => {});
       const added = timeline.add([body]);
       if (!loaded) return;
+      if (body.system) lookUpSenders([body]);
       if (!added) {
         list.render('update'); // a repeat; its pending bubble may have gone
         return;

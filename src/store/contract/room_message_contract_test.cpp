@@ -19,6 +19,7 @@ using chat::Message;
 using chat::MessageType;
 using chat::Room;
 using chat::RoomKind;
+using chat::SystemEvent;
 using store::contract::Backend;
 using store::contract::kT0;
 using store::contract::Stores;
@@ -586,6 +587,43 @@ Message system_message(std::string id, std::string room_id, std::string text) {
   m.text = std::move(text);
   m.created_at_ms = kT0 + 100;
   return m;
+}
+
+// A system message's event (who did what to whom) comes back from every
+// read exactly as stored, so clients can word it in their own language; a
+// system message without one (written before the event existed) has none.
+TEST_P(RoomMessageContract, SystemEventsRoundTrip) {
+  insert_group("r1", {"alice", "bob"});
+  Message invite = system_message("s1", "r1", "alice invited carol, dave");
+  invite.system = SystemEvent{SystemEvent::Action::invited, "alice", {"carol", "dave"}};
+  auto added = rooms().add_members("r1", {"carol", "dave"}, invite, kT0 + 100);
+  ASSERT_TRUE(added) << added.error().detail;
+  ASSERT_TRUE(added->system_message.system);
+  Message leave = system_message("s2", "r1", "bob left");
+  leave.system = SystemEvent{SystemEvent::Action::left, "bob", {}};
+  ASSERT_TRUE(rooms().remove_member("r1", "bob", leave));
+  auto left_too = rooms().remove_member("r1", "dave", system_message("s3", "r1", "dave left"));
+  ASSERT_TRUE(left_too);
+
+  auto page = messages().page("r1", "alice", {.limit = 50});
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->messages.size(), 3u);
+  const auto& first = page->messages[0];
+  ASSERT_TRUE(first.system);
+  EXPECT_EQ(first.system->action, SystemEvent::Action::invited);
+  EXPECT_EQ(first.system->actor_id, "alice");
+  EXPECT_EQ(first.system->user_ids, (std::vector<std::string>{"carol", "dave"}));
+  ASSERT_TRUE(page->messages[1].system);
+  EXPECT_EQ(page->messages[1].system->action, SystemEvent::Action::left);
+  EXPECT_EQ(page->messages[1].system->actor_id, "bob");
+  EXPECT_TRUE(page->messages[1].system->user_ids.empty());
+  EXPECT_FALSE(page->messages[2].system);
+  // The room list's last message carries it too.
+  auto summaries = rooms().summaries_for("alice");
+  ASSERT_EQ(summaries.size(), 1u);
+  ASSERT_TRUE(summaries[0].last_message);
+  EXPECT_FALSE(summaries[0].last_message->system);
+  EXPECT_EQ(summaries[0].last_message->text, "dave left");
 }
 
 TEST_P(RoomMessageContract, InvitedMembersJoinAtTheInvitationsSeq) {

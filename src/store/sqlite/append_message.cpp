@@ -62,11 +62,18 @@ std::optional<SeqRange> take_seqs(Connection& conn, const chat::Message& first, 
 
 chat::Message insert_message(Connection& conn, const chat::Message& draft, std::int64_t seq, std::int64_t members) {
   Statement insert = conn.prepare(
-      "INSERT INTO messages (id, room_id, seq, sender_id, type, text, image_id, client_msg_id, created_at)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+      "INSERT INTO messages (id, room_id, seq, sender_id, type, text, image_id, client_msg_id, created_at,"
+      " system_action, system_actor_id, system_user_ids)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
   insert.bind(1, draft.id).bind(2, draft.room_id).bind(3, seq).bind(4, draft.sender_id);
   insert.bind(5, chat::to_string(draft.type)).bind(6, draft.text).bind(7, draft.image_id);
   insert.bind(8, draft.client_msg_id).bind(9, draft.created_at_ms);
+  if (draft.system) {
+    insert.bind(10, chat::to_string(draft.system->action)).bind(11, draft.system->actor_id);
+    insert.bind(12, join_ids(draft.system->user_ids));
+  } else {
+    insert.bind(10, std::optional<std::string>{}).bind(11, std::optional<std::string>{}).bind(12, std::optional<std::string>{});
+  }
   insert.run();
   chat::Message stored = draft;
   stored.seq = seq;
