@@ -1,11 +1,13 @@
 #include "api/room_events.hpp"
 
 #include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <limits>
 
 #include "api/json_body.hpp"
+#include "api/notification_events.hpp"
 #include "api/presenters.hpp"
 
 namespace chattwo::api {
@@ -139,6 +141,8 @@ void RoomEvents::left(std::string_view room_id, std::string_view user_id,
   events.push_back({room_topic(room_id), "member", member_json(room_id, "left", {std::string(user_id)}, nullptr)});
   // Control, after the rest: the leaver sees their leaving, then nothing more.
   events.push_back({room_topic(room_id), "evict", std::string(user_id)});
+  // The leaver's other devices and tabs drop the room from their lists.
+  events.push_back({user_topic(user_id), "room_removed", boost::json::serialize(boost::json::object{{"roomId", room_id}})});
   bus_.publish_all(std::move(events));
   room_changed(room_id);  // the others' member counts; a deleted room sends nothing
 }

@@ -152,8 +152,17 @@ describe('leave', () => {
     const wa = await watch(a, roomId);
     const wb = await watch(b, roomId);
 
+    // Bob's other device: its room list hears that the room is gone.
+    const other = await connectStomp(chat.url, { bearer: b.token });
+    const queue = collect(other.client, '/user/queue/notifications', { receipt: 'q-bob' });
+    await new Promise((r) => other.client.watchForReceipt('q-bob', r));
+
     const res = await b.delete(`/api/v1/rooms/${roomId}/members/me`);
     assert.equal(res.status, 204, res.text);
+    let removed;
+    for (let n = 1; !removed; n += 1) removed = (await queue.until(n)).find((f) => f.headers.event === 'room_removed');
+    assert.deepEqual(JSON.parse(removed.body), { roomId });
+    await other.client.deactivate();
     const [sys, member] = await wa.feed.until(2);
     assert.equal(JSON.parse(sys.body).text.endsWith(' left'), true);
     assert.deepEqual(JSON.parse(sys.body).system, { action: 'left', actorId: b.user.id, userIds: [] });

@@ -18,6 +18,7 @@ export function createRoomList(realtime) {
   let loaded = false;
   let loading = null; // the GET in flight
   let heldEvents = []; // events that came while it was in flight
+  const removedWhileLoading = new Set();
   // Names of everyone seen in a room, kept after they leave, so that
   // "Bob left" can be worded in the page's language in the list.
   const names = new Map();
@@ -51,6 +52,14 @@ export function createRoomList(realtime) {
   }
 
   const offEvents = realtime.onUserEvent((event, body) => {
+    if (event === 'room_removed' && body && body.roomId) {
+      // Left on another device (or here): gone from the list everywhere.
+      rooms = rooms.filter((r) => r.id !== body.roomId);
+      heldEvents = heldEvents.filter((r) => r.id !== body.roomId);
+      if (loading) removedWhileLoading.add(body.roomId); // the answer may still have it
+      emit();
+      return;
+    }
     if (event !== 'room' || !body || !body.room || !body.room.id) return;
     if (loading) heldEvents.push(body.room);
     else upsert(body.room, {fromEvent: true});
@@ -69,10 +78,11 @@ export function createRoomList(realtime) {
   function load() {
     if (loading) return loading;
     heldEvents = [];
+    removedWhileLoading.clear();
     loading = (async () => {
       try {
         const list = await api.get('/rooms');
-        rooms = Array.isArray(list) ? list : [];
+        rooms = (Array.isArray(list) ? list : []).filter((r) => !removedWhileLoading.has(r.id));
         remember(rooms);
         loaded = true;
         const held = heldEvents;
