@@ -238,7 +238,7 @@ describe('static files', () => {
     assert.equal(third.status, 200);
   });
 
-  it('serves /vendor/bootstrap/bootstrap.min.css as text/css', async () => {
+  it('serves /vendor/bootstrap/bootstrap.min.css as text/css, and the vendored STOMP client as JavaScript', async () => {
     const res = await get(`${url}/vendor/bootstrap/bootstrap.min.css`);
     assert.equal(res.status, 200);
     assertCommonHeaders(res);
@@ -246,7 +246,7 @@ describe('static files', () => {
     const onDisk = fs.readFileSync(path.join(WEB_DIR, 'vendor', 'bootstrap', 'bootstrap.min.css'));
     assert.ok(res.bytes.equals(onDisk), 'the body is the file');
     assert.ok(res.headers.get('etag'), 'ETag present');
-    const js = await get(`${url}/vendor/bootstrap/bootstrap.bundle.min.js`);
+    const js = await get(`${url}/vendor/stomp/stomp.umd.min.js`);
     assert.equal(js.status, 200);
     assert.match(js.headers.get('content-type') || '', /^(text|application)\/javascript\b/i);
   });
