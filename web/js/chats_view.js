@@ -75,7 +75,10 @@ export function mountChatsView(container, ctx) {
       if (id === ctx.user.id) return ctx.user.name;
       return ctx.rooms.nameOf(id);
     }));
-    const unread = room.unreadCount || 0;
+    // The room on screen is being read: its badge would only flicker
+    // between an event computed before our read and the one after it.
+    const reading = room.id === ctx.currentRoomId() && document.visibilityState === 'visible';
+    const unread = reading ? 0 : room.unreadCount || 0;
     parts.badge.hidden = !unread;
     replace(parts.badge);
     if (unread) {
@@ -96,9 +99,10 @@ export function mountChatsView(container, ctx) {
       seen.add(room.id);
       const row = rowFor(room);
       const key = JSON.stringify(room);
-      if (row.key !== key || row.open !== (room.id === ctx.currentRoomId())) {
+      const open = room.id === ctx.currentRoomId() && document.visibilityState === 'visible';
+      if (row.key !== key || row.open !== open) {
         row.key = key;
-        row.open = room.id === ctx.currentRoomId();
+        row.open = open;
         fill(row, room);
       }
       return row.li;
@@ -131,7 +135,9 @@ export function mountChatsView(container, ctx) {
   cleanups.push(ctx.rooms.onChange(render));
   const onHash = () => render();
   window.addEventListener('hashchange', onHash);
-  cleanups.push(() => window.removeEventListener('hashchange', onHash));
+  document.addEventListener('visibilitychange', onHash);
+  cleanups.push(() => window.removeEventListener('hashchange', onHash),
+    () => document.removeEventListener('visibilitychange', onHash));
   cleanups.push(onLanguageChange(() => {
     for (const row of rows.values()) row.key = '';
     render();

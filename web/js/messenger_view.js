@@ -151,7 +151,10 @@ export function mountMessengerView(root, {user, onSignedOut, onSessionEnded, onS
     offline.hidden = status !== 'offline';
     shell.classList.toggle('is-offline', status === 'offline');
   }));
-  const showUnread = () => setBadge('chats', roomList.totalUnread(), 'chat.unreadMessages');
+  const showUnread = () => {
+    const open = roomId && document.visibilityState === 'visible' ? roomList.get(roomId) : null;
+    setBadge('chats', roomList.totalUnread() - (open ? open.unreadCount || 0 : 0), 'chat.unreadMessages');
+  };
   cleanups.push(roomList.onChange(showUnread));
   cleanups.push(roomList.onArrival((r, message) => {
     if (message.senderId === null || message.senderId === user.id) return;
@@ -228,9 +231,12 @@ export function mountMessengerView(root, {user, onSignedOut, onSessionEnded, onS
     const {screen: name, roomId: id} = parseRoute();
     showScreen(name);
     showRoom(name === 'chats' ? id : roomId && window.matchMedia('(min-width: 768px)').matches ? roomId : null);
+    showUnread();
   }
   window.addEventListener('hashchange', route);
   cleanups.push(() => window.removeEventListener('hashchange', route));
+  document.addEventListener('visibilitychange', showUnread);
+  cleanups.push(() => document.removeEventListener('visibilitychange', showUnread));
   route();
 
   cleanups.push(onLanguageChange(() => {
