@@ -14,6 +14,9 @@
 // - shot() writes the README screenshots: test-artifacts/browser/screens/, or
 //   $CHATTWO_SCREENSHOTS_DIR (relative to the repo) when set
 //   (scripts/screenshots sets docs/screenshots).
+// - Files reach the page as a paste (pasteFiles) or a drop (dropFiles):
+//   events carrying a DataTransfer of Files made in the page, since headless
+//   Chromium has no clipboard or desktop drag and drop for pages.
 // - The messenger screens (friends, chats, rooms) came after the sign-in
 //   screen. expectMessenger() waits for the signed-in navigation ("Chats").
 
@@ -458,6 +461,70 @@ export class Person {
     }), { anchorText, timeoutMs });
   }
 
+  // Pastes `files` ([{name, mimeType, buffer}]) into `target` (the message
+  // box) as a paste from the clipboard would: headless Chromium keeps the
+  // real clipboard from pages, so the page gets a ClipboardEvent 'paste'
+  // whose DataTransfer holds Files made in the page from the bytes.
+  // Resolves to true when the page took the paste (preventDefault).
+  async pasteFiles(files, target = this.page.getByRole('textbox', { name: 'Message' })) {
+    return target.evaluate((el, list) => {
+      const dt = new DataTransfer();
+      for (const f of list) {
+        const bytes = Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0));
+        dt.items.add(new File([bytes], f.name, { type: f.type }));
+      }
+      el.focus();
+      return !el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    }, filesForPage(files));
+  }
+
+  // Drags `files` over `target` and drops them there, as a drop from the
+  // desktop would: dragenter, dragover, drop with one DataTransfer of Files
+  // made in the page. Resolves to {enterAccepted, overAccepted, dropAccepted}
+  // (whether the page cancelled each event; a browser only drops where
+  // dragover was cancelled).
+  async dropFiles(files, target = this.log()) {
+    return target.evaluate((el, list) => {
+      const dt = new DataTransfer();
+      for (const f of list) {
+        const bytes = Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0));
+        dt.items.add(new File([bytes], f.name, { type: f.type }));
+      }
+      const r = el.getBoundingClientRect();
+      const at = { clientX: r.left + r.width / 2, clientY: r.top + r.height / 2 };
+      const fire = (type) => !el.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true, composed: true, ...at }));
+      const enterAccepted = fire('dragenter');
+      const overAccepted = fire('dragover');
+      const dropAccepted = fire('drop');
+      return { enterAccepted, overAccepted, dropAccepted };
+    }, filesForPage(files));
+  }
+
+  // The chats list's rooms as shown, top first: their titles (the list is
+  // named by the screen's heading, "Chats").
+  async roomOrder({ page = this.page, listName = 'Chats' } = {}) {
+    return page.getByRole('list', { name: listName, exact: true })
+      .getByRole('link').evaluateAll((links) => links
+        .map((l) => l.querySelector('.room-title'))
+        .filter(Boolean)
+        .map((t) => t.textContent.trim()));
+  }
+
+  // The description of a navigation link ("2 unread messages"), '' when none.
+  async navDescription(name, page = this.page) {
+    return page.getByRole('navigation').getByRole('link', { name }).first().evaluate((el) => (el.getAttribute('aria-describedby') || '')
+      .split(/\s+/).filter(Boolean).map((id) => (document.getElementById(id)?.textContent || '').trim()).join(' ').trim());
+  }
+
+  // Marks the page so that assertNotReloaded() can tell it was never reloaded.
+  async markNoReload(page = this.page) {
+    this.noReloadMark = await page.evaluate(() => { window.__noReload = Math.random(); return window.__noReload; });
+  }
+
+  async assertNotReloaded(page = this.page) {
+    assert.equal(await page.evaluate(() => window.__noReload), this.noReloadMark, `${this.label}'s page was never reloaded`);
+  }
+
   // An offline indicator: role status/alert with "Offline" in it.
   offlineBanner(page = this.page) {
     return page.getByRole('status').or(page.getByRole('alert')).filter({ hasText: 'Offline' });
@@ -509,6 +576,11 @@ export class Person {
     await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
     return file;
   }
+}
+
+// Files for page.evaluate: {name, type, b64}.
+function filesForPage(files) {
+  return files.map((f) => ({ name: f.name, type: f.mimeType, b64: Buffer.from(f.buffer).toString('base64') }));
 }
 
 // What one test sets up in the browser: people (contexts), and the evidence
