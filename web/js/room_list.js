@@ -42,8 +42,17 @@ export function createRoomList(realtime) {
     remember([room]);
     const next = rooms.slice();
     if (index >= 0) next.splice(index, 1);
-    if (!before || seqNow > seqBefore) next.unshift(room);
-    else next.splice(index, 0, room);
+    if (!before || seqNow > seqBefore) {
+      // By the time of its last message, not by arrival: one coalesced
+      // round of events may bring two rooms in any order. (RFC 3339 UTC
+      // strings of one format compare as times.)
+      const at = room.lastMessage
+        ? next.findIndex((r) => !r.lastMessage || r.lastMessage.createdAt <= room.lastMessage.createdAt)
+        : 0;
+      next.splice(at < 0 ? next.length : at, 0, room);
+    } else {
+      next.splice(index, 0, room);
+    }
     rooms = next;
     emit();
     if (fromEvent && seqNow > seqBefore && room.lastMessage) {
