@@ -161,13 +161,16 @@ export function mountRoomView(container, ctx, roomId) {
     }
   }
 
+  let loading = false;
   async function load() {
+    loading = true;
     try {
       const [info, page] = await Promise.all([
         api.get(`/rooms/${encodeURIComponent(roomId)}`),
         api.get(`/rooms/${encodeURIComponent(roomId)}/messages`, {query: {limit: PAGE}}),
       ]);
       if (destroyed) return;
+      replace(alerts);
       applyRoom(info);
       timeline.add(page.messages);
       timeline.hasMoreBefore = page.hasMore;
@@ -175,7 +178,8 @@ export function mountRoomView(container, ctx, roomId) {
       list.render('initial');
       lookUpSenders(page.messages);
       markReadSoon();
-      composer.focus();
+      // On a phone, focusing would raise the keyboard over the messages.
+      if (window.matchMedia('(min-width: 768px)').matches) composer.focus();
       // The link connected while we were reading, or live messages came
       // past a hole: read what we may have missed.
       if (resyncAfterLoad || timeline.contiguousSeq < timeline.newestSeq) catchUp();
@@ -189,7 +193,9 @@ export function mountRoomView(container, ctx, roomId) {
         ctx.rooms.remove(roomId);
         return;
       }
-      showError(err);
+      showError(err); // the next connect ('resync') tries again
+    } finally {
+      loading = false;
     }
   }
 
@@ -212,6 +218,7 @@ export function mountRoomView(container, ctx, roomId) {
   let catchUpAgain = false;
   function catchUp() {
     if (!loaded) {
+      if (!loading) return load(); // the first read failed (offline): again
       resyncAfterLoad = true; // load() runs it once the first page is in
       return Promise.resolve();
     }
