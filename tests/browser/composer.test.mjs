@@ -13,24 +13,14 @@
 // pasteFiles / dropFiles).
 
 import assert from 'node:assert/strict';
-import { after, before } from 'node:test';
 
 import {
   DESKTOP, PHONE, befriendViaApi, browserTest, eventually, expectMessenger, roomMessagesViaApi, sendViaApi,
-  uniqueTag, useBrowser,
+  uniqueTag, useBrowserAndServer,
 } from '../support/browser.mjs';
 import { makeImage } from '../support/images.mjs';
-import { startServer } from '../support/server.mjs';
 
-const chrome = useBrowser();
-let server;
-
-before(async () => {
-  server = await startServer({ args: ['--max-send-rate', '0'] });
-});
-after(async () => { if (server) await server.stop(); });
-
-const env = () => ({ browser: chrome.browser, url: server.url });
+const env = useBrowserAndServer();
 
 // Two friends, each with their room open.
 async function twoInARoom(scene, tag, { viewportA = DESKTOP, viewportB = PHONE } = {}) {

@@ -14,22 +14,12 @@
 // accounts, A's friendships, and a direct room A-D (for the list order).
 
 import assert from 'node:assert/strict';
-import { after, before } from 'node:test';
 
 import {
-  DESKTOP, PHONE, browserTest, eventually, expectMessenger, roomMessagesViaApi, sendViaApi, uniqueTag, useBrowser,
+  DESKTOP, PHONE, browserTest, eventually, expectMessenger, roomMessagesViaApi, sendViaApi, uniqueTag, useBrowserAndServer,
 } from '../support/browser.mjs';
-import { startServer } from '../support/server.mjs';
 
-const chrome = useBrowser();
-let server;
-
-before(async () => {
-  server = await startServer({ args: ['--max-send-rate', '0'] });
-});
-after(async () => { if (server) await server.stop(); });
-
-const env = () => ({ browser: chrome.browser, url: server.url });
+const env = useBrowserAndServer();
 
 // `a` adds `b` as a friend (one way: enough for a's friend picker).
 async function addFriendViaApi(a, b) {

@@ -9,25 +9,14 @@
 // never asserted.
 
 import assert from 'node:assert/strict';
-import { after, before } from 'node:test';
 
 import {
   DESKTOP, PHONE, assertOnceInOrder, befriendViaApi, browserTest, eventually,
-  expectMessenger, roomMessagesViaApi, sendViaApi, uniqueTag, useBrowser,
+  expectMessenger, roomMessagesViaApi, sendViaApi, uniqueTag, useBrowserAndServer,
 } from '../support/browser.mjs';
 import { makeImage } from '../support/images.mjs';
-import { startServer } from '../support/server.mjs';
 
-const chrome = useBrowser();
-let server;
-
-before(async () => {
-  // No send-rate limit: the history test seeds 130 messages at once.
-  server = await startServer({ args: ['--max-send-rate', '0'] });
-});
-after(async () => { if (server) await server.stop(); });
-
-const env = () => ({ browser: chrome.browser, url: server.url });
+const env = useBrowserAndServer();
 
 function png(name = 'photo.png', width = 96, height = 64) {
   return { name, mimeType: 'image/png', buffer: makeImage('png', width, height) };

@@ -28,7 +28,7 @@ import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 
 import { Client, PASSWORD, uniqueEmail } from './http.mjs';
-import { REPO_ROOT, waitUntil } from './server.mjs';
+import { REPO_ROOT, startServer, waitUntil } from './server.mjs';
 
 export const ARTIFACTS_DIR = path.join(REPO_ROOT, 'test-artifacts', 'browser');
 export const SCREENSHOTS_DIR = process.env.CHATTWO_SCREENSHOTS_DIR
@@ -65,6 +65,18 @@ export function useBrowser() {
   before(async () => { holder.browser = await launchBrowser(); });
   after(async () => { if (holder.browser) await holder.browser.close(); });
   return holder;
+}
+
+/**
+ * One Chromium and one server (no send-rate limit: tests seed messages
+ * quickly) shared by the tests of a file. Returns env() for browserTest().
+ */
+export function useBrowserAndServer({ args = ['--max-send-rate', '0'] } = {}) {
+  const chrome = useBrowser();
+  let server;
+  before(async () => { server = await startServer({ args }); });
+  after(async () => { if (server) await server.stop(); });
+  return () => ({ browser: chrome.browser, url: server.url });
 }
 
 function slug(s) {
