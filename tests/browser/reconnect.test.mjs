@@ -222,3 +222,41 @@ browserTest('a message on the wire when the server dies is sent again after the 
   }
   assert.equal(await a.page.evaluate(() => window.__noReload), mark, "A's page recovered without a reload");
 });
+
+browserTest('a message sent while offline survives a reload of the page and is delivered once', env, async (scene) => {
+  const tag = uniqueTag();
+  const a = await scene.person('A', { viewport: PHONE });
+  const b = await scene.person('B', { viewport: DESKTOP });
+  await a.signUpByApi({ name: `Outbox A ${tag}` });
+  await expectMessenger(a);
+  await b.signUpByApi({ name: `보관함 B ${tag}` });
+  const roomId = await befriendViaApi(a, b);
+  await b.openRoomByUrl(roomId);
+
+  // A's real-time link cannot connect (SockJS asks /ws/info first); REST works.
+  const blockSockJs = (url) => url.pathname === '/ws' || url.pathname.startsWith('/ws/');
+  const refuse = (route) => route.abort('connectionrefused');
+  await a.context.route(blockSockJs, refuse);
+  await a.openRoomByUrl(roomId);
+  await a.page.reload(); // drops the connection opened before the block
+  await a.offlineBanner().first().waitFor({ state: 'visible' });
+
+  const text = `새로고침해도 남아요 📮 ${tag}`;
+  await a.sendText(text);
+  await a.page.locator('.msg.is-pending').filter({ hasText: text }).waitFor();
+  // The tab is reloaded (closed and opened again, say) while still offline:
+  // the message is still there, waiting.
+  await a.page.reload();
+  await a.page.locator('.msg.is-pending').filter({ hasText: text }).waitFor();
+
+  await a.context.unroute(blockSockJs, refuse);
+  await a.offlineBanner().first().waitFor({ state: 'hidden' });
+  await a.waitForMessage(text, { pred: (m) => m.mine, message: "A's kept message, delivered after the reload" });
+  await b.waitForMessage(text, { message: "A's kept message in B's page" });
+  await eventually(async () => (await a.page.locator('.msg.is-pending').count()) === 0, { message: 'nothing left pending in A\'s page' });
+  const stored = (await roomMessagesViaApi(b.api, roomId)).filter((m) => m.text === text);
+  assert.equal(stored.length, 1, 'stored exactly once');
+  assertOnceInOrder(await b.messages(), [text], "B's page");
+  const kept = await a.page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('chattwo.outbox.')));
+  assert.deepEqual(kept, [], 'the outbox is empty once the message is stored');
+});

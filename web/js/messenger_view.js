@@ -15,6 +15,7 @@
 import * as api from './api.js';
 import {h, replace, setText, svg, uid} from './dom.js';
 import {closeAllDialogs} from './dialog.js';
+import {clearOutboxes} from './outbox_store.js';
 import {onLanguageChange, t} from './i18n.js';
 import './i18n_chat.js';
 import {mountChatsView} from './chats_view.js';
@@ -138,6 +139,7 @@ export function mountMessengerView(root, {user, onSignedOut, onSessionEnded, onS
     },
     async signOut() {
       await api.signOut();
+      clearOutboxes(); // unsent messages are not sent for whoever signs in next
       onSignedOut();
     },
     currentRoomId: () => roomId,

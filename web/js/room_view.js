@@ -21,6 +21,7 @@ import {alertBox} from './forms.js';
 import {onLanguageChange, t} from './i18n.js';
 import {createMessageList} from './message_list.js';
 import {roomAvatar} from './chats_view.js';
+import {loadOutbox, saveOutbox} from './outbox_store.js';
 import {SendRejected} from './realtime.js';
 import {roomTitle} from './room_list.js';
 import {RoomTimeline} from './room_timeline.js';
@@ -101,6 +102,7 @@ export function mountRoomView(container, ctx, roomId) {
     onDiscard: (p) => {
       if (p.previewUrl) URL.revokeObjectURL(p.previewUrl);
       timeline.removePending(p.clientMsgId);
+      persistOutbox();
       list.render('update');
     },
   });
@@ -109,6 +111,26 @@ export function mountRoomView(container, ctx, roomId) {
   view.append(composer.el);
   replace(container, view);
   cleanups.push(() => list.destroy(), () => composer.destroy());
+
+  /** Keeps the unsent texts across a reload (outbox_store.js). */
+  function persistOutbox() {
+    saveOutbox(me.id, roomId, timeline.pendingList().filter((p) => p.type === 'text'));
+  }
+
+  /** Texts a previous page left unsent: shown as pending and sent again. */
+  function restoreOutbox() {
+    let restored = 0;
+    for (const e of loadOutbox(me.id, roomId)) {
+      if (timeline.hasClientMsgId(e.clientMsgId) || timeline.pending.has(e.clientMsgId)) continue;
+      const pending = {clientMsgId: e.clientMsgId, type: 'text', text: e.text,
+        createdAt: e.createdAt || new Date().toISOString(), state: 'sending'};
+      timeline.addPending(pending);
+      enqueue(pending, null);
+      restored += 1;
+    }
+    persistOutbox(); // drops what turned out to be stored already
+    if (restored) list.render('new', {mineAdded: true, added: restored});
+  }
 
   function showError(err) {
     const {key, params} = describeError(err);
@@ -176,6 +198,7 @@ export function mountRoomView(container, ctx, roomId) {
       timeline.hasMoreBefore = page.hasMore;
       loaded = true;
       list.render('initial');
+      restoreOutbox();
       lookUpSenders(page.messages);
       markReadSoon();
       // On a phone, focusing would raise the keyboard over the messages.
@@ -236,6 +259,7 @@ export function mountRoomView(container, ctx, roomId) {
               {query: {after: timeline.contiguousSeq, limit: CATCH_UP_PAGE}});
             if (destroyed) return;
             const added = timeline.add(page.messages);
+            persistOutbox();
             if (added) {
               list.render('new', {added});
               lookUpSenders(page.messages);
@@ -265,6 +289,7 @@ export function mountRoomView(container, ctx, roomId) {
       // A sender we do not know yet was just invited: read the room again.
       if (body.senderId && !users.has(body.senderId)) reloadRoom().then(() => list.render('update'), () => {});
       const added = timeline.add([body]);
+      if (body.senderId === me.id) persistOutbox();
       if (!loaded) return;
       if (body.system) lookUpSenders([body]);
       if (!added) {
@@ -325,6 +350,7 @@ export function mountRoomView(container, ctx, roomId) {
     if (text) {
       const pending = {clientMsgId: newClientMsgId(), type: 'text', text, createdAt: now(), state: 'sending'};
       timeline.addPending(pending);
+      persistOutbox();
       list.render('new', {mineAdded: true});
       enqueue(pending, null);
     }
@@ -378,10 +404,18 @@ export function mountRoomView(container, ctx, roomId) {
     const body = pending.type === 'image'
       ? {clientMsgId: pending.clientMsgId, type: 'image', imageId: pending.imageId}
       : {clientMsgId: pending.clientMsgId, type: 'text', text: pending.text};
-    ctx.realtime.sendMessage(roomId, body).then(() => {
+    ctx.realtime.sendMessage(roomId, body).then(async () => {
       // Stored. Its event normally arrives first; if not (a retry of a
       // message stored before the disconnect is not published again), read it.
-      if (!destroyed && !timeline.hasClientMsgId(pending.clientMsgId)) catchUp();
+      if (destroyed) return;
+      if (!timeline.hasClientMsgId(pending.clientMsgId)) await catchUp();
+      // Still pending: it was stored long ago, before the messages on screen
+      // (an outbox entry from an earlier page). Nothing more to show.
+      if (!destroyed && timeline.pending.has(pending.clientMsgId)) {
+        timeline.removePending(pending.clientMsgId);
+        persistOutbox();
+        list.render('update');
+      }
     }, (err) => fail(pending, err));
   }
 
