@@ -26,9 +26,8 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 
 import {
-  DESKTOP, PHONE, browserTest, eventually, expectMessenger, sendViaApi, useBrowser,
+  DESKTOP, PHONE, browserTest, eventually, expectMessenger, restUser, seedCompany, sendViaApi, useBrowser,
 } from '../support/browser.mjs';
-import { Client, uniqueEmail } from '../support/http.mjs';
 import { makeImage } from '../support/images.mjs';
 import { startServer } from '../support/server.mjs';
 
@@ -56,13 +55,6 @@ const EXCEPTIONS = [
 ];
 
 const chrome = useBrowser();
-
-// A person who only exists for the others (REST only).
-async function restUser(url, name) {
-  const c = new Client(url);
-  await c.signup({ email: uniqueEmail('a11y'), name });
-  return c;
-}
 
 // Uploads a PNG as `client` and sends it into `roomId`.
 async function sendImageViaApi(client, roomId, png, name) {
@@ -193,21 +185,10 @@ for (const viewport of [PHONE, DESKTOP]) {
 
       // ---- Company: two friends, a 1:1 room with text and images, a group
       // with unread messages, someone to find, notifications (friend_added).
-      const b = await restUser(server.url, '김민준');
-      const c = await restUser(server.url, '이서연');
-      await restUser(server.url, '김지훈'); // someone to find
-      for (const [x, y] of [[a.api, b], [a.api, c], [b, a.api], [c, a.api]]) {
-        const res = await x.put(`/api/v1/friends/${y.user.id}`);
-        assert.ok(res.status === 201 || res.status === 200, res.text);
-      }
+      const { b, c, direct, group } = await seedCompany(server.url, a);
+      await restUser(server.url, '김지훈', 'a11y'); // someone to find
       const status = await c.patch('/api/v1/me', { statusMessage: '산이 좋아요 ⛰️' });
       assert.equal(status.status, 200, status.text);
-      const direct = (await b.post('/api/v1/rooms', { memberIds: [a.user.id] })).body.id;
-      const group = await b.post('/api/v1/rooms', { memberIds: [a.user.id, c.user.id], name: '주말 등산 ⛰️' });
-      assert.equal(group.status, 201, group.text);
-      await sendViaApi(c, group.body.id, '토요일 아침 8시에 만나요!');
-      await sendViaApi(b, group.body.id, '좋아요 👍 김밥 챙길게요');
-      await sendViaApi(b, direct, '안녕하세요! 오늘 저녁에 시간 있어요? 🍜');
       await sendImageViaApi(b, direct, makeImage('png', 240, 160), 'menu.png');
       await sendViaApi(a.api, direct, '네, 좋아요! 7시에 그 라멘집 어때요? 😋');
       await sendImageViaApi(a.api, direct, makeImage('png', 320, 200), 'ramen.png');
@@ -258,7 +239,7 @@ for (const viewport of [PHONE, DESKTOP]) {
       await check('friends search');
       await page.getByLabel('Search users').fill('');
       await a.dismissToasts();
-      await sendViaApi(c, group.body.id, '등산화 꼭 신고 오세요 🥾');
+      await sendViaApi(c, group, '등산화 꼭 신고 오세요 🥾');
       const toast = page.locator('.ct-toast').filter({ hasText: '등산화' });
       await toast.hover(); // a hovered toast stays until the check is done
       await check('toast', { keepToasts: true });

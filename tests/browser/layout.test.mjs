@@ -15,9 +15,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 import {
-  DESKTOP, PHONE, browserTest, eventually, expectMessenger, sendViaApi, useBrowser,
+  DESKTOP, PHONE, browserTest, eventually, expectMessenger, seedCompany, useBrowser,
 } from '../support/browser.mjs';
-import { Client, uniqueEmail } from '../support/http.mjs';
 import { startServer } from '../support/server.mjs';
 
 const chrome = useBrowser();
@@ -36,13 +35,6 @@ function colourfulPng(width, height) {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-}
-
-// A person who only exists for the others (REST only).
-async function restUser(url, name) {
-  const c = new Client(url);
-  await c.signup({ email: uniqueEmail('layout'), name });
-  return c;
 }
 
 for (const viewport of [PHONE, DESKTOP]) {
@@ -71,18 +63,7 @@ for (const viewport of [PHONE, DESKTOP]) {
       await expectMessenger(a);
 
       // Company: two friends, a 1:1 room and a group, a little history.
-      const b = await restUser(server.url, '김민준');
-      const c = await restUser(server.url, '이서연');
-      for (const [x, y] of [[a.api, b], [a.api, c], [b, a.api], [c, a.api]]) {
-        const res = await x.put(`/api/v1/friends/${y.user.id}`);
-        assert.ok(res.status === 201 || res.status === 200, res.text);
-      }
-      const direct = (await b.post('/api/v1/rooms', { memberIds: [a.user.id] })).body.id;
-      const group = await b.post('/api/v1/rooms', { memberIds: [a.user.id, c.user.id], name: '주말 등산 ⛰️' });
-      assert.equal(group.status, 201, group.text);
-      await sendViaApi(c, group.body.id, '토요일 아침 8시에 만나요!');
-      await sendViaApi(b, group.body.id, '좋아요 👍 김밥 챙길게요');
-      await sendViaApi(b, direct, '안녕하세요! 오늘 저녁에 시간 있어요? 🍜');
+      const { direct } = await seedCompany(server.url, a);
 
       // The screens the chats list and room make first, then friends,
       // notifications and profile.

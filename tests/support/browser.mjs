@@ -740,3 +740,33 @@ export function assertOnceInOrder(msgs, texts, what) {
     assert.ok(at[i - 1] < at[i], `${what}: "${texts[i - 1]}" is above "${texts[i]}" (seq order)`);
   }
 }
+
+// A person who only exists for the others (REST only).
+export async function restUser(url, name, prefix = 'company') {
+  const c = new Client(url);
+  await c.signup({ email: uniqueEmail(prefix), name });
+  return c;
+}
+
+/**
+ * The company of the screenshot and accessibility tests, around `me` (a
+ * Person signed up in the UI): two friends (김민준, 이서연, friends both
+ * ways), a 1:1 room with 김민준 and the group "주말 등산 ⛰️" with a little
+ * Korean history, all unread for `me`. Returns {b, c, direct, group} (room ids).
+ */
+export async function seedCompany(url, me) {
+  const b = await restUser(url, '김민준');
+  const c = await restUser(url, '이서연');
+  for (const [x, y] of [[me.api, b], [me.api, c], [b, me.api], [c, me.api]]) {
+    const res = await x.put(`/api/v1/friends/${y.user.id}`);
+    assert.ok(res.status === 201 || res.status === 200, res.text);
+  }
+  const direct = (await b.post('/api/v1/rooms', { memberIds: [me.user.id] })).body.id;
+  const group = await b.post('/api/v1/rooms', { memberIds: [me.user.id, c.user.id], name: '주말 등산 ⛰️' });
+  assert.equal(group.status, 201, group.text);
+  await sendViaApi(c, group.body.id, '토요일 아침 8시에 만나요!');
+  await sendViaApi(b, group.body.id, '좋아요 👍 김밥 챙길게요');
+  await sendViaApi(b, direct, '안녕하세요! 오늘 저녁에 시간 있어요? 🍜');
+  return { b, c, direct, group: group.body.id };
+}
+
